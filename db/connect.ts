@@ -1,0 +1,66 @@
+import postgres from 'postgres';
+import { startEmbedded, type EmbeddedPostgres } from './embedded.js';
+
+export type Sql = postgres.Sql<{}>;
+export type TxSql = postgres.TransactionSql<{}>;
+
+export interface Database {
+  /** The app pool (postgres.js). On the embedded database this is the one and only connection. */
+  sql: Sql;
+  kind: 'embedded' | 'server';
+  /** For server Postgres: the URL (better-auth opens its own `pg` pool on it). */
+  url?: string;
+  embedded?: EmbeddedPostgres;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** A server Postgres URL; without it the embedded database is used. */
+  url?: string;
+  /** Embedded: persist under this directory (in memory when absent). */
+  dataDir?: string;
+  /** Embedded: start from a dumped data directory (tests clone a migrated template this way). */
+  loadDataDir?: Blob;
+  /** Server: pool size. */
+  max?: number;
+  /** Server: statement timeout in ms (0 = none). */
+  statementTimeoutMs?: number;
+}
+
+const quiet = { onnotice: () => {} };
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.url) {
+    const sql = postgres(opts.url, {
+      ...quiet,
+      max: opts.max ?? 10,
+      idle_timeout: 60,
+      connection: {
+        application_name: 'memory-engine',
+        ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
+      },
+    });
+    return { sql, kind: 'server', url: opts.url, close: () => sql.end({ timeout: 5 }) };
+  }
+  const embedded = await startEmbedded(opts);
+  // Exactly one connection, never recycled: PGlite is a single Postgres session.
+  const sql = postgres({
+    ...quiet,
+    path: embedded.socketPath,
+    username: 'postgres',
+    database: 'postgres',
+    max: 1,
+    idle_timeout: 0,
+    max_lifetime: null,
+    fetch_types: true,
+  });
+  return {
+    sql,
+    kind: 'embedded',
+    embedded,
+    async close() {
+      await sql.end({ timeout: 5 });
+      await embedded.close();
+    },
+  };
+}

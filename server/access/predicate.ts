@@ -1,0 +1,29 @@
+import type { PendingQuery, Row } from 'postgres';
+import type { Sql, TxSql } from "../../db/connect.js";
+import type { Caller } from '../context.js';
+
+type Fragment = PendingQuery<Row[]>;
+
+/**
+ * SQL that is true when the caller holds at least `level` on the tree expression `tree` in the
+ * space: an additive grant on an ancestor-or-self prefix, intersected with the API key's
+ * restriction when there is one (a key can only narrow). Every memory query embeds this, so
+ * access is decided by Postgres, never by filtering rows afterwards.
+ */
+export function canAccess(sql: Sql | TxSql, caller: Caller, spaceId: string, level: 1 | 2 | 3, tree: Fragment): Fragment {
+  const grant = sql`exists (select 1 from core.grant g
+    where g.space_id = ${spaceId} and g.principal_id = ${caller.principalId}
+      and g.tree_prefix @> ${tree} and g.level >= ${level})`;
+  if (!caller.restriction) return grant;
+  const prefixes = caller.restriction
+    .filter((r) => (r.spaceId === null || r.spaceId === spaceId) && r.level >= level)
+    .map((r) => r.tree);
+  if (prefixes.length === 0) return sql`false`;
+  return sql`(${grant} and ${tree} <@ ${prefixes}::ltree[])`;
+}
+
+/** The same check for a single known path (a create, the root of a bulk operation). */
+export async function hasAccess(sql: Sql | TxSql, caller: Caller, spaceId: string, level: 1 | 2 | 3, tree: string): Promise<boolean> {
+  const [row] = await sql<{ ok: boolean }[]>`select ${canAccess(sql, caller, spaceId, level, sql`${tree}::ltree`)} as ok`;
+  return row?.ok === true;
+}

@@ -1,0 +1,68 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const int = (d: number) => z.coerce.number().int().nonnegative().default(d);
+
+/** Every environment variable the server reads (README lists them all). */
+const envSchema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  ME_DATA_DIR: z.string().optional(),
+  ME_HOST: z.string().default('127.0.0.1'),
+  ME_PORT: int(3210),
+  ME_PUBLIC_URL: z.string().url().optional(),
+  ME_BODY_LIMIT: int(1024 * 1024),
+  ME_STATEMENT_TIMEOUT_MS: int(15_000),
+  ME_DB_POOL_MAX: int(10),
+  ME_LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
+  ME_EMBEDDING_URL: z.string().url().optional(),
+  ME_EMBEDDING_MODEL: z.string().optional(),
+  ME_EMBEDDING_DIMENSIONS: z.coerce.number().int().positive().max(16000).optional(),
+  ME_EMBEDDING_API_KEY: z.string().optional(),
+});
+
+export interface ServerConfig {
+  databaseUrl?: string;
+  dataDir: string;
+  host: string;
+  port: number;
+  /** The origin clients use to reach this server (OAuth issuer, MCP resource). */
+  publicUrl?: string;
+  bodyLimit: number;
+  statementTimeoutMs: number;
+  poolMax: number;
+  logLevel: 'info' | 'warn' | 'error' | 'silent';
+  embedding?: { url: string; model: string; dimensions: number; apiKey?: string };
+}
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env) {
+  return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'memory-engine');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ');
+    throw new Error(`invalid configuration:\n  ${problems}`);
+  }
+  const e = parsed.data;
+  let embedding: ServerConfig['embedding'];
+  if (e.ME_EMBEDDING_URL || e.ME_EMBEDDING_MODEL) {
+    if (!e.ME_EMBEDDING_URL || !e.ME_EMBEDDING_MODEL || !e.ME_EMBEDDING_DIMENSIONS) {
+      throw new Error('invalid configuration: embeddings need ME_EMBEDDING_URL, ME_EMBEDDING_MODEL and ME_EMBEDDING_DIMENSIONS together');
+    }
+    embedding = { url: e.ME_EMBEDDING_URL, model: e.ME_EMBEDDING_MODEL, dimensions: e.ME_EMBEDDING_DIMENSIONS, apiKey: e.ME_EMBEDDING_API_KEY };
+  }
+  return {
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.ME_DATA_DIR ?? defaultDataDir(env),
+    host: e.ME_HOST,
+    port: e.ME_PORT,
+    publicUrl: e.ME_PUBLIC_URL?.replace(/\/+$/, ''),
+    bodyLimit: e.ME_BODY_LIMIT,
+    statementTimeoutMs: e.ME_STATEMENT_TIMEOUT_MS,
+    poolMax: e.ME_DB_POOL_MAX,
+    logLevel: e.ME_LOG_LEVEL,
+    embedding,
+  };
+}

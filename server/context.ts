@@ -1,0 +1,45 @@
+import type { Database, Sql } from '../db/connect.js';
+import type { Level } from './contracts/define.js';
+import type { Logger } from './util/log.js';
+
+/** An access rule from an API key's restriction: at most `level` on `tree` (in one space, or all). */
+export interface Rule { spaceId: string | null; tree: string; level: 1 | 2 | 3 }
+
+/** Who is calling, as established by the credential. */
+export interface Caller {
+  principalId: string;
+  kind: 'user' | 'service';
+  name: string;
+  email: string | null;
+  credential: 'apiKey' | 'session' | 'oauth';
+  keyId?: string;
+  /** From a restricted key: the caller can never exceed these (intersected with grants). */
+  restriction: Rule[] | null;
+  /** From an OAuth token: its scopes. null = not scope-limited (sessions, API keys). */
+  scopes: string[] | null;
+  /** Space chosen at consent / by header, used when a call names none. */
+  defaultSpace?: string;
+}
+
+export interface SpaceRef { id: string; slug: string; name: string; personal: boolean; role: 'member' | 'admin' }
+
+/** Long-lived services the handlers use. */
+export interface Services {
+  db: Database;
+  sql: Sql;
+  log: Logger;
+  /** Postgres capabilities found at boot. */
+  features: { vector: boolean; bm25: boolean };
+  embeddings: import('./embeddings/provider.js').EmbeddingProvider | null;
+}
+
+/** Everything a handler gets besides its input. */
+export interface OpContext extends Services {
+  caller: Caller;
+  /** Resolved for operations whose access is `space` / `spaceAdmin`. */
+  space: SpaceRef;
+  requestId: string;
+}
+
+export const levelNumber = (l: Level): 1 | 2 | 3 => (l === 'read' ? 1 : l === 'write' ? 2 : 3);
+export const levelName = (n: number): Level => (n >= 3 ? 'owner' : n === 2 ? 'write' : 'read');

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { defineContract, destructive, idempotentWrite, readOnly } from './define.js';
+import { treeSchema } from './paths.js';
+
+const spaceArg = z.string().optional().describe('Space slug (defaults to the connection space).');
+export const levelSchema = z.enum(['read', 'write', 'owner']).describe('read < write < owner (owner may grant).');
+
+export const grantSchema = z.object({
+  principal: z.string(),
+  principalName: z.string(),
+  tree: z.string(),
+  level: levelSchema,
+});
+
+export const grantSet = defineContract({
+  name: 'grant.set',
+  endpoint: 'memory',
+  summary: 'Give a principal read/write/owner on a tree prefix.',
+  description:
+    'Give a user or service account access to a tree prefix in the space (and everything below it). ' +
+    'Grants add up; setting a grant on the same prefix replaces its level. Adds the principal to the ' +
+    'space roster if needed. Requires owner access on that prefix.',
+  input: z.object({
+    space: spaceArg,
+    principal: z.uuid().describe('The principal id (see principal.list or serviceAccount.list).'),
+    tree: treeSchema,
+    level: levelSchema,
+  }),
+  output: grantSchema,
+  access: { kind: 'space', level: 'owner' },
+  hints: idempotentWrite,
+});
+
+export const grantRemove = defineContract({
+  name: 'grant.remove',
+  endpoint: 'memory',
+  summary: "Remove a principal's grant on a tree prefix.",
+  description: 'Remove the grant a principal holds on exactly this tree prefix. Requires owner access on it.',
+  input: z.object({ space: spaceArg, principal: z.uuid(), tree: treeSchema }),
+  output: z.object({ removed: z.boolean() }),
+  access: { kind: 'space', level: 'owner' },
+  hints: destructive,
+});
+
+export const grantList = defineContract({
+  name: 'grant.list',
+  endpoint: 'memory',
+  summary: 'List grants in the space.',
+  description: 'List the grants in the space, optionally for one principal.',
+  input: z.object({ space: spaceArg, principal: z.uuid().optional() }),
+  output: z.object({ grants: z.array(grantSchema) }),
+  access: { kind: 'space', level: 'read' },
+  hints: readOnly,
+});
+
+export const principalList = defineContract({
+  name: 'principal.list',
+  endpoint: 'memory',
+  summary: "List the space's roster.",
+  description: 'List the users and service accounts that belong to the space, with their roles.',
+  input: z.object({ space: spaceArg }),
+  output: z.object({
+    principals: z.array(
+      z.object({
+        id: z.string(),
+        kind: z.enum(['user', 'service']),
+        name: z.string(),
+        email: z.string().nullable(),
+        role: z.enum(['member', 'admin']),
+      }),
+    ),
+  }),
+  access: { kind: 'space', level: 'read' },
+  hints: readOnly,
+});
+
+export const accessContracts = [grantSet, grantRemove, grantList, principalList];

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { memoryPathSchema, nameSchema, treeSchema } from './paths.js';
+
+export const MAX_CONTENT_BYTES = 1_000_000;
+
+export const idSchema = z.uuid({ message: 'must be a memory id (a UUID)' }).describe('A memory id (UUID).');
+
+export const contentSchema = z
+  .string()
+  .min(1, 'content must not be empty')
+  .refine((s) => Buffer.byteLength(s, 'utf8') <= MAX_CONTENT_BYTES, 'content must be at most 1 MB (1,000,000 bytes of UTF-8); split it into several memories')
+  .describe('The memory text (Markdown welcome), up to 1 MB.');
+
+export const metaSchema = z
+  .record(z.string(), z.unknown())
+  .describe('Free-form JSON object of metadata, e.g. {"source":"slack","priority":2}.');
+
+const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2025-03-01T12:00:00Z' });
+
+export const temporalSchema = z
+  .object({
+    start: instant.describe('When it happened or began.'),
+    end: instant.nullish().describe('Exclusive end of a range; omit for a point in time.'),
+  })
+  .refine((t) => !t.end || Date.parse(t.end) > Date.parse(t.start), {
+    message: 'temporal.end must be after temporal.start (ranges are [start, end))',
+    path: ['end'],
+  })
+  .describe('When the memory is about: a point {start} or a range {start, end} (end exclusive).');
+
+export { memoryPathSchema, nameSchema, treeSchema };
+
+export const memorySchema = z.object({
+  id: z.string(),
+  path: z.string().describe('The tree, plus /name for a named memory.'),
+  tree: z.string(),
+  name: z.string().nullable(),
+  content: z.string(),
+  meta: z.record(z.string(), z.unknown()),
+  temporal: z.object({ start: z.string(), end: z.string().nullable() }).nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+export type Memory = z.infer<typeof memorySchema>;
+
+export const memoryInputSchema = z.object({
+  content: contentSchema,
+  tree: treeSchema.default('').optional(),
+  name: nameSchema.optional(),
+  meta: metaSchema.optional(),
+  temporal: temporalSchema.nullish(),
+});
+
+/** A count of memories a bulk operation touched (or would touch, in a dry run). */
+export const bulkResultSchema = z.object({
+  count: z.number().int(),
+  dryRun: z.boolean(),
+});
+
+export const temporalFilterSchema = z
+  .object({
+    before: instant.optional().describe('Only memories whose time ends at or before this instant.'),
+    after: instant.optional().describe('Only memories whose time starts at or after this instant.'),
+    overlaps: z
+      .object({ start: instant, end: instant })
+      .optional()
+      .describe('Only memories whose time overlaps [start, end).'),
+    contains: instant.optional().describe('Only memories whose time range contains this instant.'),
+  })
+  .refine((t) => !t.overlaps || Date.parse(t.overlaps.end) > Date.parse(t.overlaps.start), {
+    message: 'temporal.overlaps.end must be after temporal.overlaps.start',
+    path: ['overlaps', 'end'],
+  })
+  .describe('Filter by the memory time (memories without a time never match).');

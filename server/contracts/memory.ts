@@ -1,0 +1,338 @@
+import { z } from 'zod';
+import { additive, defineContract, destructive, idempotentWrite, readOnly } from './define.js';
+import {
+  bulkResultSchema, contentSchema, idSchema, memoryInputSchema, memoryPathSchema, memorySchema,
+  metaSchema, nameSchema, temporalFilterSchema, temporalSchema, treeSchema,
+} from './memory-shapes.js';
+
+const endpoint = 'memory' as const;
+const spaceArg = z
+  .string()
+  .optional()
+  .describe('Space slug; defaults to the space chosen for this connection, else your personal space.');
+
+export const memoryCreate = defineContract({
+  name: 'memory.create',
+  endpoint,
+  summary: 'Store a new memory.',
+  description:
+    'Store a memory: a piece of text filed under a tree path (like a folder, e.g. "/projects/alpha"). ' +
+    'Give it a name to make it addressable as <tree>/<name> (names are unique within a tree); with a name, ' +
+    'onConflict decides what happens when that path already exists: "error" (default), "replace" (update it) ' +
+    'or "ignore" (keep the existing one). Use meta for structured facts you may filter on later and temporal ' +
+    'for when the memory is about.',
+  input: memoryInputSchema.extend({
+    space: spaceArg,
+    onConflict: z
+      .enum(['error', 'replace', 'ignore'])
+      .default('error')
+      .optional()
+      .describe('For a named memory whose path exists: error, replace or ignore.'),
+  }),
+  output: memorySchema.extend({
+    outcome: z.enum(['created', 'replaced', 'ignored']).describe('What happened.'),
+  }),
+  access: { kind: 'space', level: 'write' },
+  hints: additive,
+  tool: true,
+});
+
+export const MAX_BATCH = 1000;
+export const memoryBatchCreate = defineContract({
+  name: 'memory.batchCreate',
+  endpoint,
+  summary: 'Store up to 1000 memories at once, all or nothing.',
+  description:
+    'Store many memories in one transaction: either all are stored or none is. For named memories, ' +
+    'onConflict applies to each (error aborts the whole batch).',
+  input: z.object({
+    space: spaceArg,
+    memories: z.array(memoryInputSchema).min(1, 'memories must hold at least one memory').max(MAX_BATCH, `a batch holds at most ${MAX_BATCH} memories; split it into several calls`),
+    onConflict: z.enum(['error', 'replace', 'ignore']).default('error').optional(),
+  }),
+  output: z.object({
+    ids: z.array(z.string()).describe('The ids, in input order.'),
+    created: z.number().int(),
+    replaced: z.number().int(),
+    ignored: z.number().int(),
+  }),
+  access: { kind: 'space', level: 'write' },
+  hints: additive,
+});
+
+export const memoryGet = defineContract({
+  name: 'memory.get',
+  endpoint,
+  summary: 'Fetch one memory by id.',
+  description: 'Fetch a memory, with its full content, by its id (as returned by search or create).',
+  input: z.object({ space: spaceArg, id: idSchema }),
+  output: memorySchema,
+  access: { kind: 'space', level: 'read' },
+  hints: readOnly,
+  tool: true,
+});
+
+export const memoryGetByPath = defineContract({
+  name: 'memory.getByPath',
+  endpoint,
+  summary: 'Fetch one named memory by its path.',
+  description: 'Fetch a named memory by its path, e.g. "/projects/alpha/decisions" (tree + name).',
+  input: z.object({ space: spaceArg, path: memoryPathSchema }),
+  output: memorySchema,
+  access: { kind: 'space', level: 'read' },
+  hints: readOnly,
+  tool: true,
+});
+
+export const memoryUpdate = defineContract({
+  name: 'memory.update',
+  endpoint,
+  summary: 'Change a memory (requires its current version).',
+  description:
+    'Change a memory. Pass the version you last read: if someone changed it since, you get a CONFLICT ' +
+    'error instead of overwriting their change; read it again and retry. Only the fields you pass change; ' +
+    'meta is replaced as a whole; temporal null clears it.',
+  input: z.object({
+    space: spaceArg,
+    id: idSchema,
+    version: z.number().int().positive().describe('The version you last read.'),
+    content: contentSchema.optional(),
+    tree: treeSchema.optional(),
+    name: nameSchema.nullable().optional().describe('New name; null removes the name.'),
+    meta: metaSchema.optional(),
+    temporal: temporalSchema.nullable().optional(),
+  }),
+  output: memorySchema,
+  access: { kind: 'space', level: 'write' },
+  hints: idempotentWrite,
+  tool: true,
+});
+
+export const memoryDelete = defineContract({
+  name: 'memory.delete',
+  endpoint,
+  summary: 'Delete a memory by id.',
+  description: 'Delete one memory. Its history is kept, so memory.revert can bring it back.',
+  input: z.object({ space: spaceArg, id: idSchema }),
+  output: z.object({ id: z.string(), deleted: z.literal(true) }),
+  access: { kind: 'space', level: 'write' },
+  hints: destructive,
+  tool: true,
+});
+
+export const memoryDeleteByPath = defineContract({
+  name: 'memory.deleteByPath',
+  endpoint,
+  summary: 'Delete a named memory by its path.',
+  description: 'Delete the named memory at a path such as "/projects/alpha/decisions".',
+  input: z.object({ space: spaceArg, path: memoryPathSchema }),
+  output: z.object({ id: z.string(), deleted: z.literal(true) }),
+  access: { kind: 'space', level: 'write' },
+  hints: destructive,
+  tool: true,
+});
+
+export const memoryDeleteTree = defineContract({
+  name: 'memory.deleteTree',
+  endpoint,
+  summary: 'Delete every memory under a tree path.',
+  description:
+    'Delete all memories at and below a tree path. Use dryRun first to see how many would go. ' +
+    'Deleting the root ("/") requires confirm: true.',
+  input: z.object({
+    space: spaceArg,
+    tree: treeSchema,
+    dryRun: z.boolean().default(false).optional().describe('Only count what would be deleted.'),
+    confirm: z.boolean().optional().describe('Required to delete the whole space ("/").'),
+  }),
+  output: bulkResultSchema,
+  access: { kind: 'space', level: 'write' },
+  hints: destructive,
+  tool: true,
+});
+
+export const memoryCount = defineContract({
+  name: 'memory.count',
+  endpoint,
+  summary: 'Count memories under a tree path.',
+  description: 'Count the memories at and below a tree path (the whole space by default).',
+  input: z.object({ space: spaceArg, tree: treeSchema.optional() }),
+  output: z.object({ count: z.number().int() }),
+  access: { kind: 'space', level: 'read' },
+  hints: readOnly,
+  tool: true,
+});
+
+export const memoryTree = defineContract({
+  name: 'memory.tree',
+  endpoint,
+  summary: 'Browse the tree: child paths with memory counts.',
+  description:
+    'List the paths below a tree path with how many memories each holds (including deeper ones), ' +
+    'down to `levels` levels. Use it to discover how a space is organised before searching or filing.',
+  input: z.object({
+    space: spaceArg,
+    tree: treeSchema.optional(),
+    levels: z.number().int().min(1).max(10).default(1).optional().describe('How many levels deep to list (1-10).'),
+  }),
+  output: z.object({
+    tree: z.string(),
+    count: z.number().int().describe('Memories at and below the tree.'),
+    children: z.array(z.object({ path: z.string(), count: z.number().int() })),
+  }),
+  access: { kind: 'space', level: 'read' },
+  hints: readOnly,
+  tool: true,
+});
+
+const bulkMoveInput = z.object({
+  space: spaceArg,
+  from: treeSchema.describe('The tree path to move or copy (with everything below it).'),
+  to: treeSchema.describe('Where it goes: "from" is replaced by "to" in every path.'),
+  dryRun: z.boolean().default(false).optional().describe('Only count what would change.'),
+});
+
+export const memoryMove = defineContract({
+  name: 'memory.move',
+  endpoint,
+  summary: 'Move a subtree to another path.',
+  description:
+    'Move every memory at and below `from` to `to` (e.g. /inbox → /projects/alpha/inbox). Fails with ' +
+    'CONFLICT, changing nothing, if a moved named memory would collide with an existing one.',
+  input: bulkMoveInput,
+  output: bulkResultSchema,
+  access: { kind: 'space', level: 'write' },
+  hints: { readOnly: false, destructive: true, idempotent: false },
+  tool: true,
+});
+
+export const memoryCopy = defineContract({
+  name: 'memory.copy',
+  endpoint,
+  summary: 'Copy a subtree to another path.',
+  description: 'Copy every memory at and below `from` to `to`, as new memories. Fails with CONFLICT on a name collision.',
+  input: bulkMoveInput,
+  output: bulkResultSchema,
+  access: { kind: 'space', level: 'write' },
+  hints: additive,
+  tool: true,
+});
+
+export const searchModes = ['auto', 'keyword', 'semantic', 'hybrid'] as const;
+export const searchFields = ['content', 'meta', 'temporal', 'createdBy', 'createdAt', 'updatedAt', 'version'] as const;
+
+export const memorySearch = defineContract({
+  name: 'memory.search',
+  endpoint,
+  summary: 'Search memories by keywords or meaning, with filters.',
+  description:
+    'Find memories. `query` takes web-search syntax: words (all must match), "exact phrase", -excluded, ' +
+    'OR. Narrow with `tree` (a subtree), `meta` (must contain these key/values), `where` (a JSONPath ' +
+    'predicate on meta, e.g. `$.priority > 2`) and `temporal`. Without a query, lists the newest matches. ' +
+    'Results are snippets (path, id, score, highlighted excerpt); fetch a full memory with memory.get, or ' +
+    'pass fields: ["content"]. Modes: keyword (full text), semantic (by meaning, needs embeddings), hybrid ' +
+    '(both, fused), auto (hybrid when embeddings are available, else keyword).',
+  input: z.object({
+    space: spaceArg,
+    query: z.string().max(1000).optional().describe('What to look for (web-search syntax).'),
+    mode: z.enum(searchModes).default('auto').optional(),
+    tree: treeSchema.optional().describe('Only memories at or below this tree path.'),
+    exactTree: z.boolean().optional().describe('Only memories exactly at `tree`, not below it.'),
+    meta: metaSchema.optional().describe('Only memories whose meta contains this JSON object.'),
+    where: z.string().max(1000).optional().describe('A JSONPath predicate on meta, e.g. `$.priority > 2`.'),
+    temporal: temporalFilterSchema.optional(),
+    limit: z.number().int().min(1).max(100).default(10).optional(),
+    cursor: z.string().max(200).optional().describe('nextCursor from a previous page.'),
+    fields: z.array(z.enum(searchFields)).optional().describe('Extra fields to include in each result.'),
+    weights: z
+      .object({ keyword: z.number().min(0).max(10), semantic: z.number().min(0).max(10) })
+      .partial()
+      .optional()
+      .describe('Hybrid: weight of each ranking (default 1 each).'),
+    candidates: z.number().int().min(10).max(1000).optional().describe('Hybrid: candidates taken from each ranking (default 100).'),
+  }),
+  output: z.object({
+    mode: z.enum(['keyword', 'semantic', 'hybrid', 'list']),
+    results: z.array(
+      z.object({
+        id: z.string(),
+        path: z.string(),
+        tree: z.string(),
+        name: z.string().nullable(),
+        score: z.number().nullable().describe('keyword: rank; semantic: cosine similarity in [0,1]; hybrid: fused.'),
+        snippet: z.string(),
+        content: z.string().optional(),
+        meta: z.record(z.string(), z.unknown()).optional(),
+        temporal: z.object({ start: z.string(), end: z.string().nullable() }).nullable().optional(),
+        createdBy: z.string().nullable().optional(),
+        createdAt: z.string().optional(),
+        updatedAt: z.string().optional(),
+        version: z.number().int().optional(),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+    embeddingsPending: z.number().int().optional().describe('Memories not yet embedded (semantic results may miss them).'),
+  }),
+  access: { kind: 'space', level: 'read' },
+  hints: readOnly,
+  tool: true,
+});
+
+export const memoryHistory = defineContract({
+  name: 'memory.history',
+  endpoint,
+  summary: "A memory's change history, newest first.",
+  description: 'Page through the versions of a memory (also of a deleted one), newest first.',
+  input: z.object({
+    space: spaceArg,
+    id: idSchema,
+    limit: z.number().int().min(1).max(100).default(20).optional(),
+    cursor: z.string().max(100).optional(),
+  }),
+  output: z.object({
+    events: z.array(
+      z.object({
+        version: z.number().int(),
+        op: z.enum(['insert', 'update', 'delete']),
+        at: z.string(),
+        actor: z.string().nullable(),
+        operationId: z.string().nullable(),
+        snapshot: z.object({
+          path: z.string(),
+          tree: z.string(),
+          name: z.string().nullable(),
+          content: z.string(),
+          meta: z.record(z.string(), z.unknown()),
+          temporal: z.object({ start: z.string(), end: z.string().nullable() }).nullable(),
+        }),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+  }),
+  access: { kind: 'space', level: 'read' },
+  hints: readOnly,
+  tool: true,
+});
+
+export const memoryRevert = defineContract({
+  name: 'memory.revert',
+  endpoint,
+  summary: 'Restore an earlier version (also undeletes).',
+  description:
+    'Restore a memory to an earlier version from its history, as a new version. Works on deleted memories ' +
+    '(undelete). Fails with CONFLICT if its named path is now taken by another memory.',
+  input: z.object({
+    space: spaceArg,
+    id: idSchema,
+    version: z.number().int().positive().describe('The version to restore (see memory.history).'),
+  }),
+  output: memorySchema,
+  access: { kind: 'space', level: 'write' },
+  hints: { readOnly: false, destructive: false, idempotent: false },
+  tool: true,
+});
+
+export const memoryContracts = [
+  memoryCreate, memoryBatchCreate, memoryGet, memoryGetByPath, memoryUpdate, memoryDelete, memoryDeleteByPath,
+  memoryDeleteTree, memoryCount, memoryTree, memoryMove, memoryCopy, memorySearch, memoryHistory, memoryRevert,
+];

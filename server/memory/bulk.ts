@@ -1,0 +1,86 @@
+import { memoryCopy, memoryDeleteTree, memoryMove } from '../contracts/memory.js';
+import { AppError, forbidden } from '../contracts/errors.js';
+import { showTree } from '../contracts/paths.js';
+import { hasAccess } from '../access/predicate.js';
+import { implement } from '../operations.js';
+import type { OpContext } from '../context.js';
+import type { TxSql } from '../../db/connect.js';
+import { translatePgError } from '../util/pg-errors.js';
+import { inWriteTx } from './row.js';
+
+// Bulk operations need access to a whole subtree: the caller must hold the level on the
+// subtree's root itself. Acting on just the visible part would be surprising, and refusing only
+// when hidden rows exist would reveal them.
+async function requireSubtree(ctx: OpContext, tree: string, level: 1 | 2, verb: string) {
+  if (!(await hasAccess(ctx.sql, ctx.caller, ctx.space.id, level, tree))) {
+    throw forbidden(`to ${verb} ${showTree(tree)} you need ${level === 2 ? 'write' : 'read'} access to all of it in space "${ctx.space.slug}"`);
+  }
+}
+
+export const deleteTree = implement(memoryDeleteTree, async (input, ctx) => {
+  if (input.tree === '' && !input.confirm && !input.dryRun) {
+    throw new AppError('VALIDATION_ERROR', 'deleting "/" removes every memory in the space; pass confirm: true to do it');
+  }
+  await requireSubtree(ctx, input.tree, 2, 'delete');
+  if (input.dryRun) {
+    const [row] = await ctx.sql<{ count: number }[]>`select count(*)::int as count from core.memory
+      where space_id = ${ctx.space.id} and tree <@ ${input.tree}::ltree`;
+    return { count: row!.count, dryRun: true };
+  }
+  return inWriteTx(ctx, async (tx) => {
+    const result = await tx`delete from core.memory where space_id = ${ctx.space.id} and tree <@ ${input.tree}::ltree`;
+    return { count: result.count, dryRun: false };
+  });
+});
+
+/** `tree` with its `from` prefix replaced by `to` (subpath() rejects an offset at the very end). */
+const rebase = (tx: TxSql, from: string, to: string) => tx`case when nlevel(tree) = nlevel(${from}::ltree) then ${to}::ltree
+  else ${to}::ltree || subpath(tree, nlevel(${from}::ltree)) end`;
+
+function checkMove(from: string, to: string) {
+  if (from === to) throw new AppError('VALIDATION_ERROR', '"from" and "to" are the same path');
+}
+
+export const move = implement(memoryMove, async (input, ctx) => {
+  checkMove(input.from, input.to);
+  await requireSubtree(ctx, input.from, 2, 'move');
+  await requireSubtree(ctx, input.to, 2, 'move into');
+  if (input.dryRun) {
+    const [row] = await ctx.sql<{ count: number }[]>`select count(*)::int as count from core.memory
+      where space_id = ${ctx.space.id} and tree <@ ${input.from}::ltree`;
+    return { count: row!.count, dryRun: true };
+  }
+  return inWriteTx(ctx, async (tx) => {
+    try {
+      const result = await tx`update core.memory set
+          tree = ${rebase(tx, input.from, input.to)},
+          updated_at = now(), version = version + 1
+        where space_id = ${ctx.space.id} and tree <@ ${input.from}::ltree`;
+      return { count: result.count, dryRun: false };
+    } catch (err) {
+      translatePgError(err, `moving ${showTree(input.from)} to ${showTree(input.to)} would collide with named memories already there; nothing was moved`);
+    }
+  });
+});
+
+export const copy = implement(memoryCopy, async (input, ctx) => {
+  checkMove(input.from, input.to);
+  await requireSubtree(ctx, input.from, 1, 'copy');
+  await requireSubtree(ctx, input.to, 2, 'copy into');
+  if (input.dryRun) {
+    const [row] = await ctx.sql<{ count: number }[]>`select count(*)::int as count from core.memory
+      where space_id = ${ctx.space.id} and tree <@ ${input.from}::ltree`;
+    return { count: row!.count, dryRun: true };
+  }
+  return inWriteTx(ctx, async (tx) => {
+    try {
+      const result = await tx`insert into core.memory (space_id, tree, name, content, meta, temporal, created_by)
+        select space_id, ${rebase(tx, input.from, input.to)}, name, content, meta, temporal, ${ctx.caller.principalId}
+        from core.memory where space_id = ${ctx.space.id} and tree <@ ${input.from}::ltree
+        order by id`;
+      return { count: result.count, dryRun: false };
+    } catch (err) {
+      translatePgError(err, `copying ${showTree(input.from)} to ${showTree(input.to)} would collide with named memories already there; nothing was copied`);
+    }
+  });
+});

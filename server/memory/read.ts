@@ -1,0 +1,59 @@
+import { memoryCount, memoryGet, memoryGetByPath, memoryTree } from '../contracts/memory.js';
+import { notFound } from '../contracts/errors.js';
+import { showPath, showTree } from '../contracts/paths.js';
+import { canAccess } from '../access/predicate.js';
+import { implement } from '../operations.js';
+import { memoryColumns, toMemory, type MemoryRow } from './row.js';
+
+// A memory the caller may not read is reported exactly like one that does not exist, so
+// probing ids or paths reveals nothing.
+
+export const get = implement(memoryGet, async (input, ctx) => {
+  const sql = ctx.sql;
+  const [row] = await sql<MemoryRow[]>`select ${memoryColumns(sql)} from core.memory m
+    where m.id = ${input.id} and m.space_id = ${ctx.space.id} and ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`m.tree`)}`;
+  if (!row) throw notFound(`memory ${input.id} in space "${ctx.space.slug}"`);
+  return toMemory(row);
+});
+
+export const getByPath = implement(memoryGetByPath, async (input, ctx) => {
+  const sql = ctx.sql;
+  const { tree, name } = input.path;
+  const [row] = await sql<MemoryRow[]>`select ${memoryColumns(sql)} from core.memory m
+    where m.space_id = ${ctx.space.id} and m.tree = ${tree}::ltree and m.name = ${name}
+      and ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`m.tree`)}`;
+  if (!row) throw notFound(`memory ${showPath(tree, name)} in space "${ctx.space.slug}"`);
+  return toMemory(row);
+});
+
+export const count = implement(memoryCount, async (input, ctx) => {
+  const sql = ctx.sql;
+  const [row] = await sql<{ count: number }[]>`select count(*)::int as count from core.memory m
+    where m.space_id = ${ctx.space.id} and m.tree <@ ${input.tree ?? ''}::ltree
+      and ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`m.tree`)}`;
+  return { count: row!.count };
+});
+
+export const tree = implement(memoryTree, async (input, ctx) => {
+  const sql = ctx.sql;
+  const root = input.tree ?? '';
+  const levels = input.levels ?? 1;
+  // Each memory counts towards every ancestor between the root and `levels` below it.
+  const rows = await sql<{ path: string; count: number }[]>`
+    with visible as (
+      select m.tree from core.memory m
+      where m.space_id = ${ctx.space.id} and m.tree <@ ${root}::ltree
+        and ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`m.tree`)})
+    select '' as path, count(*)::int as count from visible
+    union all
+    select * from (
+      select subpath(v.tree, 0, k)::text as path, count(*)::int as count
+      from visible v, generate_series(nlevel(${root}::ltree) + 1, least(nlevel(v.tree), nlevel(${root}::ltree) + ${levels})) as k
+      group by 1 order by 1) children`;
+  const [total, ...children] = rows;
+  return {
+    tree: showTree(root),
+    count: total?.count ?? 0,
+    children: children.map((c) => ({ path: showTree(c.path), count: c.count })),
+  };
+});

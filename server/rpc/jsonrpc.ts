@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, errorCodes } from '../contracts/errors.js';
+import type { Contract } from '../contracts/define.js';
+import type { Caller, Services } from '../context.js';
+import { findOperation, invoke } from './dispatch.js';
+
+type Id = string | number | null;
+interface RpcResponse { jsonrpc: '2.0'; id: Id; result?: unknown; error?: { code: number; message: string; data?: unknown } }
+
+export const MAX_BATCH_REQUESTS = 50;
+
+export function rpcError(id: Id, err: unknown, onInternal: (err: unknown) => void): RpcResponse {
+  if (err instanceof AppError) {
+    const rpcCode = (err.data?.rpcCode as number | undefined) ?? errorCodes[err.code];
+    const { rpcCode: _omit, ...data } = err.data ?? {};
+    return { jsonrpc: '2.0', id, error: { code: rpcCode, message: err.message, data: { code: err.code, ...data } } };
+  }
+  onInternal(err);
+  return { jsonrpc: '2.0', id, error: { code: errorCodes.INTERNAL, message: 'internal error; it has been logged', data: { code: 'INTERNAL' } } };
+}
+
+const invalid = (message: string) => new AppError('VALIDATION_ERROR', message, { rpcCode: -32600 });
+
+async function one(svc: Services, endpoint: Contract['endpoint'], caller: Caller, req: unknown, requestId: string): Promise<RpcResponse | null> {
+  const r = req as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown };
+  const id: Id = typeof r?.id === 'string' || typeof r?.id === 'number' ? r.id : null;
+  const started = performance.now();
+  let method = '?';
+  try {
+    if (!r || typeof r !== 'object' || Array.isArray(r)) throw invalid('a JSON-RPC request must be an object');
+    if (r.jsonrpc !== '2.0') throw invalid('"jsonrpc" must be "2.0"');
+    if (typeof r.method !== 'string') throw invalid('"method" must be a string, e.g. "memory.search"');
+    method = r.method;
+    if (r.params !== undefined && (typeof r.params !== 'object' || r.params === null || Array.isArray(r.params))) {
+      throw new AppError('VALIDATION_ERROR', '"params" must be an object of named parameters');
+    }
+    const op = findOperation(endpoint, r.method);
+    const result = await invoke(svc, caller, op, r.params, requestId);
+    svc.log.info('rpc', { requestId, method, ms: +(performance.now() - started).toFixed(2), principal: caller.principalId, credential: caller.credential });
+    return r.id === undefined ? null : { jsonrpc: '2.0', id, result };
+  } catch (err) {
+    const res = rpcError(id, err, (e) => svc.log.error('rpc failed', { requestId, method, error: String((e as Error)?.stack ?? e) }));
+    if (err instanceof AppError) svc.log.info('rpc', { requestId, method, ms: +(performance.now() - started).toFixed(2), code: err.code, principal: caller.principalId });
+    return res;
+  }
+}
+
+/** Handles a parsed JSON-RPC body (a request or a batch). Returns null when only notifications. */
+export async function handleRpc(svc: Services, endpoint: Contract['endpoint'], caller: Caller, body: unknown, requestId: string = randomUUID()) {
+  if (Array.isArray(body)) {
+    if (body.length === 0) return rpcError(null, invalid('an empty batch'), () => {});
+    if (body.length > MAX_BATCH_REQUESTS) return rpcError(null, invalid(`a batch holds at most ${MAX_BATCH_REQUESTS} requests`), () => {});
+    const out: RpcResponse[] = [];
+    for (const req of body) {
+      const res = await one(svc, endpoint, caller, req, requestId);
+      if (res) out.push(res);
+    }
+    return out.length ? out : null;
+  }
+  return one(svc, endpoint, caller, body, requestId);
+}

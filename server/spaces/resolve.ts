@@ -1,0 +1,43 @@
+import { AppError } from '../contracts/errors.js';
+import type { Caller, Services, SpaceRef } from '../context.js';
+
+// Membership lookups are cached briefly: the hot path (one memory read) then costs one query.
+// Grants are never cached; they are checked by every memory query itself.
+const TTL_MS = 5_000;
+const cache = new Map<string, { at: number; space: SpaceRef | null }>();
+
+/** Drop cached memberships (after a rename/delete/roster change on this server). */
+export function forgetSpaces() {
+  cache.clear();
+}
+
+/**
+ * The space an operation acts on: the one named in the call, else the connection's default (a
+ * header or the space chosen at consent), else the caller's personal space, else their only one.
+ * An unknown space and one the caller is not a member of give the same answer.
+ */
+export async function resolveSpace(svc: Services, caller: Caller, requested: string | undefined): Promise<SpaceRef> {
+  const slug = requested ?? caller.defaultSpace;
+  const key = `${caller.principalId}\u0000${slug ?? ''}`;
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < TTL_MS && hit.space) return hit.space;
+  const rows = slug
+    ? await svc.sql<SpaceRef[]>`select s.id, s.slug, s.name, s.personal, sm.role from core.space s
+        join core.space_member sm on sm.space_id = s.id and sm.principal_id = ${caller.principalId}
+        where s.slug = ${slug}`
+    : await svc.sql<SpaceRef[]>`select s.id, s.slug, s.name, s.personal, sm.role from core.space s
+        join core.space_member sm on sm.space_id = s.id and sm.principal_id = ${caller.principalId}
+        order by (s.personal and s.created_by = ${caller.principalId}) desc, s.id limit 2`;
+  let space: SpaceRef | undefined = rows[0];
+  if (!slug && rows.length > 1 && !(rows[0]!.personal)) {
+    throw new AppError('VALIDATION_ERROR', 'space: you belong to several spaces; name one with the `space` parameter or the X-Me-Space header (see space.list)');
+  }
+  if (!space) {
+    throw slug
+      ? new AppError('NOT_FOUND', `space "${slug}" not found, or you are not a member of it (see space.list)`)
+      : new AppError('NOT_FOUND', 'you do not belong to any space yet; create one with space.create');
+  }
+  if (cache.size > 10_000) cache.clear();
+  cache.set(key, { at: Date.now(), space });
+  return space;
+}

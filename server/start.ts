@@ -1,0 +1,85 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { openDatabase, type Database } from '../db/connect.js';
+import { migrate } from '../db/migrate.js';
+import type { CredentialVerifiers } from './auth/authenticate.js';
+import { flushKeyUsage } from './auth/api-keys.js';
+import { bootstrapIfEmpty, type Bootstrap } from './bootstrap.js';
+import type { ServerConfig } from './config.js';
+import type { Services } from './context.js';
+import { openAICompatible } from './embeddings/provider.js';
+import { createApp } from './http/app.js';
+import { createLogger, type Logger } from './util/log.js';
+
+export interface RunningServer {
+  url: string;
+  services: Services;
+  bootstrap: Bootstrap | null;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Use this database instead of opening one from the config (tests share a template clone). */
+  database?: Database;
+  logger?: Logger;
+  verifiers?: CredentialVerifiers;
+  extend?: (app: Hono, svc: Services) => void;
+}
+
+async function detectFeatures(db: Database) {
+  const rows = await db.sql<{ extname: string }[]>`select extname from pg_extension where extname in ('vector', 'pg_textsearch')`;
+  const names = new Set(rows.map((r) => r.extname));
+  return { vector: names.has('vector'), bm25: names.has('pg_textsearch') };
+}
+
+/** Opens and migrates the database, bootstraps an empty one, and serves HTTP until close(). */
+export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
+  const log = opts.logger ?? createLogger({ level: config.logLevel });
+  const db = opts.database ?? await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir + '/pg',
+    max: config.poolMax,
+    statementTimeoutMs: config.statementTimeoutMs,
+  });
+  const { applied } = await migrate(db.sql, (m) => log.info(m));
+  const features = await detectFeatures(db);
+  const embeddings = config.embedding ? openAICompatible(config.embedding) : null;
+  const services: Services = { db, sql: db.sql, log, features, embeddings };
+  const bootstrap = await bootstrapIfEmpty(db.sql, config.dataDir);
+
+  const app = createApp(services, {
+    bodyLimit: config.bodyLimit,
+    verifiers: opts.verifiers ?? {},
+    extend: opts.extend && ((a) => opts.extend!(a, services)),
+  });
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log.info('listening', { url, database: db.kind, migrations: applied.length, vector: features.vector, bm25: features.bm25 });
+
+  const usageTimer = setInterval(() => flushKeyUsage(db.sql).catch((e) => log.warn('key usage flush failed', { error: String(e) })), 30_000);
+  usageTimer.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    services,
+    bootstrap,
+    close() {
+      closing ??= (async () => {
+        clearInterval(usageTimer);
+        // Stop accepting, let in-flight requests finish, then release the database.
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        });
+        await flushKeyUsage(db.sql).catch(() => {});
+        if (!opts.database) await db.close();
+      })();
+      return closing;
+    },
+  };
+}
