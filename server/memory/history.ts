@@ -83,7 +83,7 @@ export const revert = implement(memoryRevert, async (input, ctx) =>
       // Undelete: same id, the next version after everything in its history.
       const [row] = await tx<MemoryRow[]>`insert into core.memory as m (id, space_id, tree, name, content, meta, temporal, created_by, created_at, version)
         select ${input.id}, ${ctx.space.id}, ${s.tree}::ltree, ${s.name}, ${s.content}, ${tx.json(s.meta as never)}, ${temporal}::tstzrange,
-          (h0.snapshot->>'createdBy')::uuid, coalesce((h0.snapshot->>'createdAt')::timestamptz, now()),
+          (select id from core.principal where id = (h0.snapshot->>'createdBy')::uuid), coalesce((h0.snapshot->>'createdAt')::timestamptz, now()),
           (select max(version) + 1 from core.memory_history where memory_id = ${input.id})
         from (select snapshot from core.memory_history where memory_id = ${input.id} order by id limit 1) h0
         returning ${memoryColumns(tx)}`;

@@ -22,16 +22,18 @@ export async function resolveSpace(svc: Services, caller: Caller, requested: str
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < TTL_MS && hit.space) return hit.space;
   const rows = slug
-    ? await svc.sql<SpaceRef[]>`select s.id, s.slug, s.name, s.personal, sm.role from core.space s
+    ? await svc.sql<(SpaceRef & { mine: boolean })[]>`select s.id, s.slug, s.name, s.personal, sm.role, false as mine from core.space s
         join core.space_member sm on sm.space_id = s.id and sm.principal_id = ${caller.principalId}
         where s.slug = ${slug}`
-    : await svc.sql<SpaceRef[]>`select s.id, s.slug, s.name, s.personal, sm.role from core.space s
-        join core.space_member sm on sm.space_id = s.id and sm.principal_id = ${caller.principalId}
-        order by (s.personal and s.created_by = ${caller.principalId}) desc, s.id limit 2`;
-  let space: SpaceRef | undefined = rows[0];
-  if (!slug && rows.length > 1 && !(rows[0]!.personal)) {
+    : await svc.sql<(SpaceRef & { mine: boolean })[]>`select s.id, s.slug, s.name, s.personal, sm.role,
+          (s.personal and s.created_by = ${caller.principalId}) as mine
+        from core.space s join core.space_member sm on sm.space_id = s.id and sm.principal_id = ${caller.principalId}
+        order by mine desc, s.id limit 2`;
+  if (!slug && rows.length > 1 && !rows[0]!.mine) {
     throw new AppError('VALIDATION_ERROR', 'space: you belong to several spaces; name one with the `space` parameter or the X-Me-Space header (see space.list)');
   }
+  const row = rows[0];
+  const space: SpaceRef | undefined = row && { id: row.id, slug: row.slug, name: row.name, personal: row.personal, role: row.role };
   if (!space) {
     throw slug
       ? new AppError('NOT_FOUND', `space "${slug}" not found, or you are not a member of it (see space.list)`)
