@@ -1,4 +1,4 @@
-import { grantList, grantRemove, grantSet, principalList } from '../contracts/access.js';
+import { grantList, grantRemove, grantSet, memberRemove, memberSetRole, principalList } from '../contracts/access.js';
 import { AppError, forbidden, notFound } from '../contracts/errors.js';
 import { showTree } from '../contracts/paths.js';
 import { levelName, levelNumber } from '../context.js';
@@ -55,4 +55,27 @@ export const principals = implement(principalList, async (_input, ctx) => {
     select p.id, p.kind, p.name, p.email, sm.role from core.space_member sm join core.principal p on p.id = sm.principal_id
     where sm.space_id = ${ctx.space.id} order by p.kind, p.name`;
   return { principals: rows };
+});
+
+/** Refuses a roster change that would leave the space without an admin. */
+async function keepAnAdmin(ctx: Parameters<typeof setRole.handler>[1], principal: string) {
+  const [row] = await ctx.sql<{ others: number }[]>`select count(*)::int as others from core.space_member
+    where space_id = ${ctx.space.id} and role = 'admin' and principal_id <> ${principal}`;
+  if (row!.others === 0) throw new AppError('CONFLICT', 'a space must keep at least one admin; make someone else admin first');
+}
+
+export const setRole = implement(memberSetRole, async (input, ctx) => {
+  if (input.role === 'member') await keepAnAdmin(ctx, input.principal);
+  const result = await ctx.sql`update core.space_member set role = ${input.role}
+    where space_id = ${ctx.space.id} and principal_id = ${input.principal}`;
+  if (result.count === 0) throw notFound(`member ${input.principal} of space "${ctx.space.slug}"`);
+  forgetSpaces();
+  return { principal: input.principal, role: input.role };
+});
+
+export const removeMember = implement(memberRemove, async (input, ctx) => {
+  await keepAnAdmin(ctx, input.principal);
+  const result = await ctx.sql`delete from core.space_member where space_id = ${ctx.space.id} and principal_id = ${input.principal}`;
+  forgetSpaces();
+  return { removed: result.count > 0 };
 });

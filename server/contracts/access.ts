@@ -74,4 +74,26 @@ export const principalList = defineContract({
   hints: readOnly,
 });
 
-export const accessContracts = [grantSet, grantRemove, grantList, principalList];
+export const memberSetRole = defineContract({
+  name: 'member.setRole',
+  endpoint: 'memory',
+  summary: 'Make a space member an admin, or a plain member (admins).',
+  description: 'Change the roster role of a member of the space. Admins manage the roster and grants; a space always keeps one admin.',
+  input: z.object({ space: spaceArg, principal: z.uuid(), role: z.enum(['member', 'admin']) }),
+  output: z.object({ principal: z.string(), role: z.enum(['member', 'admin']) }),
+  access: { kind: 'spaceAdmin' },
+  hints: idempotentWrite,
+});
+
+export const memberRemove = defineContract({
+  name: 'member.remove',
+  endpoint: 'memory',
+  summary: 'Remove a principal from the space, with all their grants (admins).',
+  description: 'Take a user or service account off the space roster; their grants in the space go with it. A space always keeps one admin.',
+  input: z.object({ space: spaceArg, principal: z.uuid() }),
+  output: z.object({ removed: z.boolean() }),
+  access: { kind: 'spaceAdmin' },
+  hints: destructive,
+});
+
+export const accessContracts = [grantSet, grantRemove, grantList, principalList, memberSetRole, memberRemove];

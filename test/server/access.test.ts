@@ -109,3 +109,20 @@ describe('API keys', () => {
     assert.ok(row!.n >= 1);
   });
 });
+
+describe('roster', () => {
+  it('admins change roles and remove members; a space keeps one admin', async () => {
+    const carol = await principalWithKey(s, 'carol');
+    await s.call('grant.set', { principal: carol.id, tree: '/shared', level: 'read' });
+    const notAdmin = await s.fail('member.remove', { principal: bob.id, space: 'default' }, { key: carol.key });
+    assert.equal(notAdmin.data?.code, 'FORBIDDEN');
+    const owner = (await s.call('whoami', {})).id;
+    const last = await s.fail('member.setRole', { principal: owner, role: 'member' });
+    assert.equal(last.data?.code, 'CONFLICT');
+    assert.deepEqual(await s.call('member.setRole', { principal: carol.id, role: 'admin' }), { principal: carol.id, role: 'admin' });
+    assert.deepEqual(await s.call('member.remove', { principal: carol.id }), { removed: true });
+    const gone = await s.fail('memory.count', { space: 'default' }, { key: carol.key });
+    assert.equal(gone.data?.code, 'NOT_FOUND', 'removed from the roster, the space is gone for them');
+    assert.equal((await s.call('grant.list', { principal: carol.id })).grants.length, 0);
+  });
+});
