@@ -1,0 +1,42 @@
+import http from 'node:http';
+import { post } from './http.js';
+
+// Runs in a child process (its own event loop and core): `concurrency` keep-alive connections each
+// send requests back to back for `durationMs`, cycling through `bodies`.
+export interface LoadJob { url: string; headers: Record<string, string>; bodies: string[]; concurrency: number; warmupMs: number; durationMs: number }
+export interface LoadResult { requests: number; errors: number; seconds: number; firstError?: string }
+
+const job = await new Promise<LoadJob>((resolve) => process.once('message', (m) => resolve(m as LoadJob)));
+const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
+let counting = false;
+let stop = false;
+let requests = 0;
+let errors = 0;
+let firstError: string | undefined;
+let next = 0;
+
+async function client() {
+  while (!stop) {
+    const body = job.bodies[next++ % job.bodies.length]!;
+    try {
+      const text = await post(agent, job.url, body, job.headers);
+      if (!text.startsWith('{"jsonrpc":"2.0","id":1,"result"')) throw new Error(text.slice(0, 300));
+      if (counting) requests++;
+    } catch (err) {
+      if (counting) errors++;
+      firstError ??= String((err as Error).message ?? err);
+    }
+  }
+}
+
+const clients = Array.from({ length: job.concurrency }, client);
+await new Promise((r) => setTimeout(r, job.warmupMs));
+counting = true;
+const started = performance.now();
+await new Promise((r) => setTimeout(r, job.durationMs));
+counting = false;
+const seconds = (performance.now() - started) / 1000;
+stop = true;
+await Promise.all(clients);
+agent.destroy();
+process.send!({ requests, errors, seconds, firstError } satisfies LoadResult);

@@ -1,0 +1,6 @@
+import { get } from './get.js';
+import { search } from './search.js';
+import type { Measure } from './types.js';
+
+/** Every measurement, in the order they run. Add new ones here (see bench/README.md). */
+export const measures: Measure[] = [search, get];

@@ -1,0 +1,74 @@
+// npm run bench [-- --quick] [-- --only=embedded|server] [-- --seed=N]
+// Measures the embedded database and, when BENCH_DATABASE_URL (or TEST_DATABASE_URL) points at a
+// server Postgres, a fresh database there (created and dropped by the bench). See bench/README.md.
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { Report } from './harness/report.js';
+import { embeddedTarget, serverTarget, type BenchTarget } from './harness/setup.js';
+import { grow } from './measures/import.js';
+import { measures } from './measures/index.js';
+import { sizeLabel } from './measures/types.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    seed: { type: 'string', default: '42' },
+  },
+});
+const quick = flags.quick!;
+const seed = Number(flags.seed);
+const sizes = quick ? [10_000] : [10_000, 100_000];
+const serverUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
+const HARD_LIMIT_MS = (quick ? 6 : 20) * 60_000;
+
+const report = new Report();
+let current: BenchTarget | undefined;
+
+// A bench must end by itself: past the limit, print what we have and stop.
+const watchdog = setTimeout(() => {
+  console.error(`\nbench: stopped after ${HARD_LIMIT_MS / 60_000} minutes (limit); partial results:`);
+  report.print();
+  process.exit(2);
+}, HARD_LIMIT_MS);
+watchdog.unref();
+
+async function benchTarget(open: () => Promise<BenchTarget>, importCallers: (step: number) => number) {
+  const t0 = performance.now();
+  const target = (current = await open());
+  console.log(`\n${target.label}: server ${target.server.url}, opened in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  try {
+    for (const [step, size] of sizes.entries()) {
+      console.log(`${target.label}: loading ${sizeLabel(size)} memories…`);
+      await grow(target, report, seed, size, importCallers(step));
+      for (const m of measures.filter((m) => m.when === 'perSize')) await m.run({ target, report, size, quick, seed });
+    }
+    for (const m of measures.filter((m) => m.when === 'once')) await m.run({ target, report, size: target.count, quick, seed });
+  } finally {
+    await target.close();
+    current = undefined;
+  }
+}
+
+async function main() {
+  const [pgVersion] = serverUrl ? [new URL(serverUrl).host] : [];
+  console.log(`memory-engine bench (${quick ? 'quick: 10k' : 'full: 10k + 100k'}), seed ${seed}, node ${process.version}, ` +
+    `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, load avg ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  if (flags.only !== 'server') await benchTarget(embeddedTarget, () => 1);
+  if (flags.only !== 'embedded') {
+    if (serverUrl) await benchTarget(() => serverTarget(serverUrl, Number(process.env.ME_DB_POOL_MAX ?? 10)), (step) => (step === 0 ? 1 : 4));
+    else console.log(`\nserver PG: skipped (set BENCH_DATABASE_URL=postgres://… to a server Postgres; the bench creates and drops its own database) ${pgVersion ?? ''}`);
+  }
+  report.print();
+  console.log(`load avg at end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other processes on this machine add noise)`);
+}
+
+main().then(
+  () => process.exit(0),
+  async (err) => {
+    console.error('bench failed:', err);
+    report.print();
+    await current?.close().catch(() => {});
+    process.exit(1);
+  },
+);
