@@ -9,6 +9,7 @@ import type { ServerConfig } from './config.js';
 import type { Services } from './context.js';
 import { openAICompatible } from './embeddings/provider.js';
 import { createApp } from './http/app.js';
+import { mountMcp } from '../mcp/http.js';
 import { createLogger, type Logger } from './util/log.js';
 
 export interface RunningServer {
@@ -24,6 +25,8 @@ export interface StartOptions {
   logger?: Logger;
   verifiers?: CredentialVerifiers;
   extend?: (app: Hono, svc: Services) => void;
+  /** Verifies an OAuth access token for exactly the /mcp audience (see mcp/http.ts). */
+  verifyMcpToken?: (token: string, audience: string) => Promise<import('./context.js').Caller | null>;
 }
 
 async function detectFeatures(db: Database) {
@@ -47,17 +50,21 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const services: Services = { db, sql: db.sql, log, features, embeddings };
   const bootstrap = await bootstrapIfEmpty(db.sql, config.dataDir);
 
+  let url = ''; // known once listening; /mcp validates Host/Origin against it
   const app = createApp(services, {
     bodyLimit: config.bodyLimit,
     verifiers: opts.verifiers ?? {},
-    extend: opts.extend && ((a) => opts.extend!(a, services)),
+    extend: (a) => {
+      mountMcp(a, services, { publicUrl: config.publicUrl, listenUrl: () => url, bodyLimit: config.bodyLimit, verifyAccessToken: opts.verifyMcpToken });
+      opts.extend?.(a, services);
+    },
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info('listening', { url, database: db.kind, migrations: applied.length, vector: features.vector, bm25: features.bm25 });
 
   const usageTimer = setInterval(() => flushKeyUsage(db.sql).catch((e) => log.warn('key usage flush failed', { error: String(e) })), 30_000);

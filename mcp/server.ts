@@ -1,0 +1,43 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { version } from '../server/version.js';
+import { renderResult, shapeResult } from './render.js';
+import { findTool, toolEntries, type ToolEntry } from './tools.js';
+
+/** Runs one tool's operation (in-process for /mcp, over HTTP for `me mcp`); throws to fail. */
+export type ToolExecutor = (entry: ToolEntry, args: Record<string, unknown>) => Promise<unknown>;
+
+/** What a failed tool call tells the agent: a message it can act on. Anything else is a bug. */
+export interface ToolFailure { code: string; message: string }
+export type ClassifyError = (err: unknown) => ToolFailure | null;
+
+const instructions =
+  'Memory Engine is your long-term memory. Memories are texts filed under tree paths like folders ' +
+  '("/projects/alpha"); a named memory is addressable as <tree>/<name>. Call me_context first to see who you ' +
+  'are, which space you are using and what you may write. Search before you store to avoid duplicates ' +
+  '(me_memory_search returns snippets; fetch a full memory with me_memory_get), browse with me_memory_tree, ' +
+  'and update with the version you last read. Every tool takes an optional `space` (see me_space_list).';
+
+export const toolError = (message: string): CallToolResult => ({ isError: true, content: [{ type: 'text', text: message }] });
+
+/** An MCP server exposing the registry's tools; one per request (stateless HTTP) or per process (stdio). */
+export function createMcpServer(run: ToolExecutor, classify: ClassifyError, onInternal: (tool: string, err: unknown) => void): Server {
+  const server = new Server({ name: 'memory-engine', title: 'Memory Engine', version }, { capabilities: { tools: { listChanged: false } }, instructions });
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: toolEntries().map((e) => e.tool) }));
+  server.setRequestHandler(CallToolRequestSchema, async (req): Promise<CallToolResult> => {
+    const entry = findTool(req.params.name);
+    if (!entry) return toolError(`unknown tool "${req.params.name}"; list the tools with tools/list`);
+    try {
+      const result = await run(entry, req.params.arguments ?? {});
+      const name = entry.tool.name;
+      return { structuredContent: shapeResult(name, result), content: [{ type: 'text', text: renderResult(name, result) }] };
+    } catch (err) {
+      // Tool errors are results, not protocol errors, so the agent can read them and correct itself.
+      const failure = classify(err);
+      if (failure) return toolError(`${failure.code}: ${failure.message}`);
+      onInternal(entry.tool.name, err);
+      return toolError('INTERNAL: internal error; it has been logged');
+    }
+  });
+  return server;
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { defineContract, readOnly } from './define.js';
+import { levelSchema } from './access.js';
+
+const spaceSummary = z.object({
+  slug: z.string(),
+  name: z.string(),
+  personal: z.boolean(),
+  role: z.enum(['member', 'admin']).describe('Your role in it.'),
+});
+
+export const context = defineContract({
+  name: 'context',
+  endpoint: 'memory',
+  summary: 'Who you are, which space you are using, and what you may do there.',
+  description:
+    'Call this first when you start working with Memory Engine, or when a call is refused: it tells you ' +
+    'who you are signed in as, which space your calls go to when you pass no `space` (and why), the tree ' +
+    'paths you may read or write there, whether this connection may write at all, and the other spaces you ' +
+    'can pass as `space`.',
+  input: z.object({
+    space: z.string().optional().describe('Describe this space instead of the connection\'s default one.'),
+  }),
+  output: z.object({
+    principal: z.object({
+      id: z.string(),
+      kind: z.enum(['user', 'service']),
+      name: z.string(),
+      email: z.string().nullable(),
+    }),
+    credential: z.enum(['apiKey', 'session', 'oauth']),
+    scopes: z.array(z.string()).nullable().describe('The OAuth scopes of this connection; null = not scope-limited.'),
+    canWrite: z.boolean().describe('Whether this connection may change memories at all (scope memory:write or no scope limit).'),
+    space: spaceSummary.nullable().describe('The space calls go to without a `space` argument; null if none could be chosen.'),
+    spaceSource: z.enum(['argument', 'connection', 'personal', 'only', 'none']).describe('Why that space was chosen.'),
+    spaceProblem: z.string().nullable().describe('Why no space could be chosen, and how to fix it.'),
+    access: z
+      .array(z.object({ tree: z.string(), level: levelSchema }))
+      .describe('Your effective access in the space: tree prefixes (with everything below) and levels.'),
+    spaces: z.array(spaceSummary).describe('Every space you belong to.'),
+  }),
+  access: { kind: 'principal' },
+  hints: readOnly,
+  tool: true,
+});
+
+export const contextContracts = [context];
