@@ -1,0 +1,16 @@
+import type { CommandClass } from 'clipanion';
+import { ApiKeyCreateCommand, ApiKeyListCommand, ApiKeyRevokeCommand, GrantListCommand, GrantRemoveCommand, GrantSetCommand } from './access.js';
+import { EditCommand } from './edit.js';
+import { ServeCommand } from './serve.js';
+import { LoginCommand, LogoutCommand, StatusCommand, VersionCommand, WhoamiCommand } from './session.js';
+import { SpaceCreateCommand, SpaceDeleteCommand, SpaceListCommand, SpaceRenameCommand, SpaceUseCommand } from './space.js';
+import { ExportCommand, ImportCommand } from './transfer.js';
+
+/** The hand-written commands (the memory commands are derived from the contracts, see memory.ts). */
+export const staticCommands: CommandClass[] = [
+  LoginCommand, LogoutCommand, WhoamiCommand, StatusCommand, VersionCommand, ServeCommand,
+  SpaceListCommand, SpaceCreateCommand, SpaceRenameCommand, SpaceDeleteCommand, SpaceUseCommand,
+  GrantSetCommand, GrantRemoveCommand, GrantListCommand,
+  ApiKeyCreateCommand, ApiKeyListCommand, ApiKeyRevokeCommand,
+  EditCommand, ImportCommand, ExportCommand,
+] as unknown as CommandClass[];

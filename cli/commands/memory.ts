@@ -1,0 +1,172 @@
+import { UsageError } from 'clipanion';
+import type { OpSpec } from '../spec/types.js';
+import { UUID } from './base.js';
+import { deriveCommand, kebab, type Overlay, type RouteInput } from './derive.js';
+
+// The memory commands: one per memory contract (`me memory <name>`), plus the hand-written UX below
+// (positional arguments, id-or-path, aliases such as `me search`, `me tree`, `me get`).
+
+/** An argument that is either a memory id or the path of a named memory; paths resolve to ids. */
+async function resolveId(ref: string | undefined, r: RouteInput, what = 'memory'): Promise<string> {
+  if (!ref) throw new UsageError(`missing <id|path>: the ${what} id, or the path of a named memory such as /notes/todo`);
+  if (UUID.test(ref)) return ref;
+  const client = await r.client();
+  const m = (await client.call('memory.getByPath', { path: ref })) as { id: string };
+  return m.id;
+}
+
+const byIdOrPath = (idOp: string, pathOp: string) => async (r: RouteInput) => {
+  const ref = r.positional.ref ?? (r.params.id as string | undefined);
+  if (!ref) throw new UsageError('missing <id|path>: a memory id, or the path of a named memory such as /notes/todo');
+  const { id: _id, ...rest } = r.params;
+  return UUID.test(ref) ? { op: idOp, params: { ...rest, id: ref } } : { op: pathOp, params: { ...rest, path: ref } };
+};
+
+const withResolvedId = (op: string) => async (r: RouteInput) => {
+  const id = await resolveId(r.positional.ref ?? (r.params.id as string | undefined), r);
+  return { op, params: { ...r.params, id } };
+};
+
+export const overlays: Overlay[] = [
+  {
+    op: 'memory.create',
+    paths: [['memory', 'create'], ['remember']],
+    positional: [{ name: 'content', rest: true }],
+    stdin: 'content',
+    examples: [
+      ['Store a named memory', '$0 memory create "Deploys happen on Tuesdays" --tree /team/process --name deploys'],
+      ['Store the output of a command', 'git log -1 | $0 memory create --tree /projects/alpha/commits'],
+      ['Upsert by path', '$0 remember "Prefers dark mode" --tree /people/ana --name prefs --on-conflict replace'],
+    ],
+    details: 'The content is the arguments, or stdin when none are given.',
+  },
+  {
+    op: 'memory.get',
+    paths: [['memory', 'get'], ['get']],
+    positional: [{ name: 'ref', required: true }],
+    hide: ['id'],
+    route: byIdOrPath('memory.get', 'memory.getByPath'),
+    examples: [
+      ['By path', '$0 get /team/process/deploys'],
+      ['By id, as JSON', '$0 memory get 0190f3c4-5b6a-7c8d-9e0f-123456789abc --json'],
+    ],
+    details: 'Takes a memory id or the path of a named memory.',
+  },
+  {
+    op: 'memory.update',
+    paths: [['memory', 'update']],
+    positional: [{ name: 'ref', required: true }],
+    hide: ['id'],
+    route: withResolvedId('memory.update'),
+    examples: [
+      ['Change the content (version 3 is what you read)', '$0 memory update /team/process/deploys --version 3 --content "Deploys happen on Wednesdays"'],
+      ['Move to another tree and drop the name', '$0 memory update 0190f3c4-5b6a-7c8d-9e0f-123456789abc --version 1 --tree /archive --name null'],
+    ],
+    details: 'For an interactive change with the version check done for you, use `me memory edit`.',
+  },
+  {
+    op: 'memory.delete',
+    paths: [['memory', 'delete']],
+    positional: [{ name: 'ref', required: true }],
+    hide: ['id'],
+    route: byIdOrPath('memory.delete', 'memory.deleteByPath'),
+    examples: [['Delete by path', '$0 memory delete /team/process/deploys']],
+  },
+  {
+    op: 'memory.deleteTree',
+    paths: [['memory', 'rm'], ['rm']],
+    positional: [{ name: 'target', required: true }],
+    hide: ['tree'],
+    extras: { recursive: { flag: '-r,--recursive', kind: 'boolean', description: 'Delete the whole tree at <target> (memory.deleteTree)' } },
+    route: async (r) => {
+      const target = r.positional.target!;
+      if (r.extras.recursive) return { op: 'memory.deleteTree', params: { ...r.params, tree: target } };
+      if (r.params.dryRun || r.params.confirm) throw new UsageError('--dry-run and --confirm apply to a recursive delete: add -r');
+      return UUID.test(target) ? { op: 'memory.delete', params: { id: target } } : { op: 'memory.deleteByPath', params: { path: target } };
+    },
+    examples: [
+      ['Delete one memory by path', '$0 rm /notes/todo'],
+      ['See how many memories a tree delete would remove', '$0 rm -r /scratch --dry-run'],
+      ['Delete a tree', '$0 memory rm -r /scratch'],
+    ],
+    details: 'Without -r, <target> is one memory (id or path); with -r it is a tree, deleted with everything below it.',
+  },
+  {
+    op: 'memory.search',
+    paths: [['memory', 'search'], ['search']],
+    positional: [{ name: 'query', rest: true }],
+    examples: [
+      ['Keyword search', '$0 search deploy tuesday'],
+      ['Within a tree, with content', '$0 search "release notes" --tree /projects/alpha --fields content --json'],
+      ['Filter on meta', `$0 search --meta '{"source":"slack"}' --where '$.priority > 2'`],
+    ],
+  },
+  {
+    op: 'memory.tree',
+    paths: [['memory', 'tree'], ['tree']],
+    positional: [{ name: 'tree' }],
+    examples: [
+      ['The top of the space', '$0 tree'],
+      ['Three levels below /projects', '$0 tree /projects --levels 3'],
+    ],
+  },
+  {
+    op: 'memory.count',
+    paths: [['memory', 'count'], ['count']],
+    positional: [{ name: 'tree' }],
+    examples: [['Memories under /projects', '$0 count /projects']],
+  },
+  {
+    op: 'memory.move',
+    paths: [['memory', 'mv'], ['mv']],
+    positional: [{ name: 'from', required: true }, { name: 'to', required: true }],
+    examples: [['Move the inbox into a project', '$0 mv /inbox /projects/alpha/inbox']],
+  },
+  {
+    op: 'memory.copy',
+    paths: [['memory', 'cp'], ['cp']],
+    positional: [{ name: 'from', required: true }, { name: 'to', required: true }],
+    examples: [['Copy a template tree', '$0 cp /templates/project /projects/beta --dry-run']],
+  },
+  {
+    op: 'memory.history',
+    paths: [['memory', 'history'], ['history']],
+    positional: [{ name: 'ref', required: true }],
+    hide: ['id'],
+    route: withResolvedId('memory.history'),
+    examples: [['The versions of a memory', '$0 history /team/process/deploys']],
+  },
+  {
+    op: 'memory.revert',
+    paths: [['memory', 'revert'], ['revert']],
+    positional: [{ name: 'ref', required: true }, { name: 'version' }],
+    hide: ['id'],
+    route: withResolvedId('memory.revert'),
+    examples: [
+      ['Restore version 2', '$0 revert /team/process/deploys 2'],
+      ['Undelete (by id: the path is free again)', '$0 memory revert 0190f3c4-5b6a-7c8d-9e0f-123456789abc --version 1'],
+    ],
+  },
+];
+
+const genericExamples = (spec: OpSpec): [string, string][] => [[spec.summary, `$0 memory ${kebab(spec.name.slice('memory.'.length))} --help`]];
+
+/** Every memory command: the overlays, and `me memory <kebab-name>` for each memory contract not covered by one at that path. */
+export function memoryCommands(specs: OpSpec[]) {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const out = [];
+  const taken = new Set<string>();
+  for (const o of overlays) {
+    const spec = byName.get(o.op);
+    if (!spec) continue; // an older server contract set: skip the UX for what does not exist
+    out.push(deriveCommand(spec, o));
+    for (const p of o.paths) taken.add(p.join(' '));
+  }
+  for (const spec of specs) {
+    if (!spec.name.startsWith('memory.')) continue;
+    const path = ['memory', kebab(spec.name.slice('memory.'.length))];
+    if (taken.has(path.join(' '))) continue;
+    out.push(deriveCommand(spec, { op: spec.name, paths: [path], examples: genericExamples(spec) }));
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('../../', import.meta.url).pathname;
+export const BIN = join(root, 'dist/cli/main.js');
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : /\.tsx?$/.test(e.name) ? statSync(p).mtimeMs : 0);
+  }
+  return t;
+}
+
+let built = false;
+/** Builds dist/ when the compiled CLI is missing or older than its sources (cli/, server/). */
+export function ensureBuilt() {
+  if (built) return;
+  let binTime = 0;
+  try {
+    binTime = statSync(BIN).mtimeMs;
+  } catch { /* not built */ }
+  if (!binTime || Math.max(newest(join(root, 'cli')), newest(join(root, 'server')), newest(join(root, 'db'))) > binTime) {
+    const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
+    if (r.status !== 0 && !statSync(BIN, { throwIfNoEntry: false })) throw new Error(`build failed:\n${r.stdout}${r.stderr}`);
+  }
+  built = true;
+}
+
+export interface Run { code: number; stdout: string; stderr: string }
+
+/** A sandboxed home for the CLI: its own config, cache and credentials. */
+export function sandbox() {
+  const home = mkdtempSync(join(tmpdir(), 'me-cli-home-'));
+  return {
+    home,
+    env: { HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') } as Record<string, string>,
+    cleanup: () => rmSync(home, { recursive: true, force: true }),
+  };
+}
+
+/** Runs the compiled `me` binary. */
+export function me(args: string[], opts: { env?: Record<string, string | undefined>; input?: string; cwd?: string } = {}): Promise<Run> {
+  ensureBuilt();
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, ...opts.env })) {
+    if (v !== undefined && !/^(ME_API_KEY|ME_SERVER|ME_SPACE)$/.test(k)) env[k] = v;
+  }
+  for (const k of ['ME_API_KEY', 'ME_SERVER', 'ME_SPACE'] as const) if (opts.env?.[k]) env[k] = opts.env[k]!;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: opts.cwd ?? root, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** Runs `me … --json` and parses stdout; fails with the stderr when it did not exit 0. */
+export async function meJson<T = any>(args: string[], opts: Parameters<typeof me>[1] = {}): Promise<T> {
+  const r = await me([...args, '--json'], opts);
+  if (r.code !== 0) throw new Error(`me ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
