@@ -19,6 +19,9 @@ const envSchema = z.object({
   ME_EMBEDDING_MODEL: z.string().optional(),
   ME_EMBEDDING_DIMENSIONS: z.coerce.number().int().positive().max(16000).optional(),
   ME_EMBEDDING_API_KEY: z.string().optional(),
+  ME_EMBEDDING_BATCH: z.coerce.number().int().min(1).max(2048).default(32),
+  ME_EMBEDDING_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  ME_EMBEDDING_RETRY_MS: z.coerce.number().int().min(10).default(5000),
 });
 
 export interface ServerConfig {
@@ -32,7 +35,8 @@ export interface ServerConfig {
   statementTimeoutMs: number;
   poolMax: number;
   logLevel: 'info' | 'warn' | 'error' | 'silent';
-  embedding?: { url: string; model: string; dimensions: number; apiKey?: string };
+  /** Worker knobs: texts per provider call, idle poll interval, first retry delay (doubles per failure). */
+  embedding?: { url: string; model: string; dimensions: number; apiKey?: string; batch: number; pollMs: number; retryMs: number };
 }
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env) {
@@ -51,7 +55,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     if (!e.ME_EMBEDDING_URL || !e.ME_EMBEDDING_MODEL || !e.ME_EMBEDDING_DIMENSIONS) {
       throw new Error('invalid configuration: embeddings need ME_EMBEDDING_URL, ME_EMBEDDING_MODEL and ME_EMBEDDING_DIMENSIONS together');
     }
-    embedding = { url: e.ME_EMBEDDING_URL, model: e.ME_EMBEDDING_MODEL, dimensions: e.ME_EMBEDDING_DIMENSIONS, apiKey: e.ME_EMBEDDING_API_KEY };
+    embedding = {
+      url: e.ME_EMBEDDING_URL, model: e.ME_EMBEDDING_MODEL, dimensions: e.ME_EMBEDDING_DIMENSIONS, apiKey: e.ME_EMBEDDING_API_KEY,
+      batch: e.ME_EMBEDDING_BATCH, pollMs: e.ME_EMBEDDING_POLL_MS, retryMs: e.ME_EMBEDDING_RETRY_MS,
+    };
   }
   return {
     databaseUrl: e.DATABASE_URL,

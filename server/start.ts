@@ -7,7 +7,7 @@ import { flushKeyUsage } from './auth/api-keys.js';
 import { bootstrapIfEmpty, type Bootstrap } from './bootstrap.js';
 import type { ServerConfig } from './config.js';
 import type { Services } from './context.js';
-import { openAICompatible } from './embeddings/provider.js';
+import { startEmbeddings } from './embeddings/service.js';
 import { createApp } from './http/app.js';
 import { mountMcp } from '../mcp/http.js';
 import { createLogger, type Logger } from './util/log.js';
@@ -46,7 +46,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   });
   const { applied } = await migrate(db.sql, (m) => log.info(m));
   const features = await detectFeatures(db);
-  const embeddings = config.embedding ? openAICompatible(config.embedding) : null;
+  const embedder = await startEmbeddings(db.sql, features, config.embedding, log);
+  const embeddings = embedder.provider;
   const services: Services = { db, sql: db.sql, log, features, embeddings };
   const bootstrap = await bootstrapIfEmpty(db.sql, config.dataDir);
 
@@ -83,6 +84,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
           server.close(() => resolve());
           (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
         });
+        await embedder.stop();
         await flushKeyUsage(db.sql).catch(() => {});
         if (!opts.database) await db.close();
       })();

@@ -3,11 +3,13 @@ import { accessContracts } from './access.js';
 import { apiKeyContracts } from './api-key.js';
 import { contextContracts } from './context.js';
 import type { Contract } from './define.js';
+import { embeddingContracts } from './embeddings.js';
 import { memoryContracts } from './memory.js';
 import { spaceContracts } from './space.js';
 import { userContracts } from './user.js';
 
 export const contracts: readonly Contract[] = [
   ...memoryContracts, ...spaceContracts, ...accessContracts, ...userContracts, ...apiKeyContracts, ...contextContracts,
+  ...embeddingContracts,
 ];
 export type { Contract } from './define.js';

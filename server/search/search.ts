@@ -11,13 +11,13 @@ import { checkFilters, decodeCursor, encodeCursor, searchFilters } from './filte
 type Output = z.input<typeof memorySearch.output>;
 type Field = (typeof searchFields)[number];
 
-interface Hit {
+export interface Hit {
   id: string; tree: string; name: string | null; score: number | null; snippet: string;
   content?: string; meta?: Record<string, unknown>; t_start?: Date | null; t_end?: Date | null;
   created_by?: string | null; created_at?: Date; updated_at?: Date; version?: number;
 }
 
-const HEADLINE = 'MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … ", StartSel=**, StopSel=**';
+export const HEADLINE = 'MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … ", StartSel=**, StopSel=**';
 
 export const search = implement(memorySearch, async (input, ctx) => {
   const mode = input.mode ?? 'auto';
@@ -31,7 +31,13 @@ export const search = implement(memorySearch, async (input, ctx) => {
   }
   if (mode === 'auto' && query && ctx.embeddings && ctx.features.vector) {
     const { semanticSearch } = await import('./semantic.js');
-    return semanticSearch(input, ctx, 'hybrid');
+    try {
+      return await semanticSearch(input, ctx, 'hybrid');
+    } catch (err) {
+      // auto degrades to keyword when the provider cannot embed the query (the result says mode "keyword").
+      if (!(err instanceof AppError && err.code === 'UNAVAILABLE')) throw err;
+      ctx.log.warn('hybrid search unavailable, answered by keyword', { error: err.message });
+    }
   }
   return query ? keywordSearch(input, ctx, query) : listRecent(input, ctx);
 });
