@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { forgetApiKey, mintApiKey } from '../../server/auth/api-keys.js';
+import { BIN, ensureBuilt, me, meJson, sandbox } from '../cli/support.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+let s: TestServer;
+let box: ReturnType<typeof sandbox>;
+
+/** The CLI helper rebuilds for cli/ and server/ changes; `me mcp` also lives in mcp/. */
+function build() {
+  ensureBuilt();
+  const out = statSync(join(BIN, '../../mcp/stdio.js'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const src = Math.max(...['stdio.ts', 'server.ts', 'tools.ts', 'render.ts', 'command.ts', 'install.ts'].map((f) => statSync(new URL(`../../mcp/${f}`, import.meta.url)).mtimeMs));
+  if (src > out) assert.equal(spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { encoding: 'utf8' }).status, 0, 'build failed');
+}
+
+async function stdioClient(env: Record<string, string>) {
+  const client = new Client({ name: 'stdio-test', version: '1.0.0' });
+  const transport = new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp'], env: { ...box.env, PATH: process.env.PATH!, ...env }, stderr: 'pipe' });
+  let stderr = '';
+  transport.stderr?.on('data', (d) => (stderr += d));
+  await client.connect(transport);
+  return { client, stderr: () => stderr };
+}
+
+before(async () => {
+  build();
+  s = await startTestServer();
+  box = sandbox();
+});
+after(async () => {
+  await s?.close();
+  box?.cleanup();
+});
+
+describe('me mcp (stdio)', () => {
+  it('serves the same tools, calling the server with ME_API_KEY; logs only on stderr', async () => {
+    const { client, stderr } = await stdioClient({ ME_SERVER: s.url, ME_API_KEY: s.key });
+    try {
+      const { tools } = await client.listTools();
+      assert.equal(tools.length, 16);
+      assert.ok(tools.some((t) => t.name === 'me_memory_search' && t.annotations?.readOnlyHint === true));
+      const created = await client.callTool({ name: 'me_memory_create', arguments: { tree: '/stdio', name: 'hello', content: 'stdio says hello' } });
+      assert.ok(!created.isError, JSON.stringify(created.content));
+      assert.equal((created.structuredContent as any).path, '/stdio/hello');
+      const found = await client.callTool({ name: 'me_memory_search', arguments: { query: 'hello' } });
+      assert.equal((found.structuredContent as any).results[0].path, '/stdio/hello');
+      assert.equal((await s.call('memory.getByPath', { path: '/stdio/hello' })).content, 'stdio says hello');
+      const missing = await client.callTool({ name: 'me_memory_get_by_path', arguments: { path: '/stdio/nope' } });
+      assert.equal(missing.isError, true);
+      assert.match((missing.content as any)[0].text, /^NOT_FOUND: /);
+      const ctx = await client.callTool({ name: 'me_context', arguments: {} });
+      assert.equal((ctx.structuredContent as any).credential, 'apiKey');
+      assert.match(stderr(), /serving Memory Engine tools from/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a revoked key gives the agent an UNAUTHORIZED tool result, not a crash', async () => {
+    // Keys cannot mint keys, so this one is written the way apiKey.create writes it.
+    const key = mintApiKey();
+    const [owner] = await s.services.sql<{ principal_id: string }[]>`select principal_id from core.api_key limit 1`;
+    const [row] = await s.services.sql<{ id: string }[]>`insert into core.api_key (lookup_id, secret_hash, principal_id, name)
+      values (${key.lookupId}, ${key.secretHash}, ${owner!.principal_id}, 'short-lived') returning id`;
+    const { client } = await stdioClient({ ME_SERVER: s.url, ME_API_KEY: key.key });
+    try {
+      assert.ok(!(await client.callTool({ name: 'me_memory_count', arguments: {} })).isError);
+      await s.services.sql`delete from core.api_key where id = ${row!.id}`;
+      forgetApiKey(row!.id);
+      const r = await client.callTool({ name: 'me_memory_count', arguments: {} });
+      assert.equal(r.isError, true);
+      assert.match((r.content as any)[0].text, /^UNAUTHORIZED: .*me login/);
+      // The process is still serving.
+      assert.equal((await client.listTools()).tools.length, 16);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('me mcp install', () => {
+  it('adds an entry to Cursor\'s config, keeping the other servers', async () => {
+    const file = join(box.home, '.cursor', 'mcp.json');
+    mkdirSync(join(box.home, '.cursor'), { recursive: true });
+    writeFileSync(file, JSON.stringify({ mcpServers: { other: { command: 'x' } } }));
+    const out = await meJson(['mcp', 'install', 'cursor', '--server', s.url, '--space', 'default'], { env: box.env });
+    assert.equal(out.file, file);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    assert.deepEqual(doc.mcpServers.other, { command: 'x' });
+    assert.deepEqual(doc.mcpServers['memory-engine'], { command: process.execPath, args: [BIN, 'mcp', '--server', s.url, '--space', 'default'] });
+    assert.ok(!JSON.stringify(doc).includes('me.'), 'no secret in the client config');
+  });
+
+  it('prints the Claude Desktop entry and the Claude Code command with --print', async () => {
+    const desktop = await meJson(['mcp', 'install', 'claude-desktop', '--print', '--server', s.url], { env: box.env });
+    assert.equal(desktop.file, join(box.env.XDG_CONFIG_HOME!, 'Claude', 'claude_desktop_config.json'));
+    assert.deepEqual(desktop.entry.mcpServers['memory-engine'].args.slice(1), ['mcp', '--server', s.url]);
+    const code = await me(['mcp', 'install', 'claude-code', '--print', '--server', s.url], { env: box.env });
+    assert.equal(code.code, 0);
+    assert.match(code.stdout, /^claude mcp add --scope user memory-engine -- \S+ \S+ mcp --server http:\/\/127\.0\.0\.1:\d+\n$/);
+    const bad = await me(['mcp', 'install', 'vim'], { env: box.env });
+    assert.equal(bad.code, 2);
+  });
+});
