@@ -28,8 +28,11 @@ export async function startEmbeddings(
     return { provider, stop: async () => {} };
   }
   await prepareEmbeddings(sql, { model: config.model, dimensions: config.dimensions }, log);
+  const [{ autovacuum } = { autovacuum: true }] = await sql<{ autovacuum: boolean }[]>`
+    select exists (select 1 from pg_stat_activity where backend_type = 'autovacuum launcher') as autovacuum`;
   let worker: EmbeddingWorker | null = startWorker(sql, provider, log, {
     batch: config.batch, pollMs: config.pollMs, retryMs: config.retryMs,
+    analyzeEvery: autovacuum ? 0 : 1000,
   });
   return {
     provider,

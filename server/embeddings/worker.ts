@@ -14,6 +14,12 @@ export interface WorkerOptions {
   leaseMs?: number;
   /** Texts are cut to this many characters before embedding (models have input limits). */
   maxChars?: number;
+  /**
+   * Where no autovacuum runs (the embedded database), refresh core.memory's statistics once the
+   * queue drains after this many embeddings were written; stale statistics keep the planner
+   * from using the HNSW index. 0 = never.
+   */
+  analyzeEvery?: number;
 }
 
 export interface EmbeddingWorker {
@@ -42,6 +48,7 @@ export function startWorker(sql: Sql, provider: EmbeddingProvider, log: Logger, 
   const maxChars = opts.maxChars ?? MAX_CHARS;
   const abort = new AbortController();
   let stopped = false;
+  let writtenSinceAnalyze = 0;
 
   async function claim(): Promise<Job[]> {
     return sql<Job[]>`
@@ -74,6 +81,7 @@ export function startWorker(sql: Sql, provider: EmbeddingProvider, log: Logger, 
         from unnest(${ids}::uuid[], ${versions}::int[]) as v(id, ver)
         where q.memory_id = v.id and q.version <> v.ver and q.run_after > now()`;
       if (written.count < jobs.length) log.info('skipped stale embeddings', { stale: jobs.length - written.count });
+      writtenSinceAnalyze += written.count;
     });
   }
 
@@ -117,6 +125,10 @@ export function startWorker(sql: Sql, provider: EmbeddingProvider, log: Logger, 
         const jobs = await claim();
         claimed = jobs.length;
         if (claimed) await handle(jobs);
+        else if (opts.analyzeEvery && writtenSinceAnalyze >= opts.analyzeEvery) {
+          writtenSinceAnalyze = 0;
+          await sql`analyze core.memory`;
+        }
       } catch (err) {
         if (!stopped) log.error('embedding worker error', { error: String(err) });
       }

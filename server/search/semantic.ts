@@ -40,8 +40,9 @@ export async function semanticSearch(input: Input, ctx: OpContext, mode: 'semant
   // The provider call happens before any transaction: the embedded database has one connection.
   const vector = JSON.stringify(await embedQuery(ctx.embeddings, query));
   const rows = await ctx.sql.begin(async (tx) => {
-    // With filters, let the HNSW scan continue past its first candidates until enough rows match.
-    await tx`select set_config('hnsw.iterative_scan', 'relaxed_order', true)`;
+    // With filters, let the HNSW scan continue past its first candidates until enough rows match
+    // (strict order, so pages neither repeat nor skip a result).
+    await tx`select set_config('hnsw.iterative_scan', 'strict_order', true)`;
     return tx<Hit[]>`${mode === 'semantic'
       ? semanticQuery(ctx, input, query, vector, limit, offset)
       : hybridQuery(ctx, input, query, vector, limit, offset, weights)}`;
@@ -63,11 +64,16 @@ function snippet(ctx: OpContext, query: string) {
   return sql`ts_headline('english', m.content, replace(plainto_tsquery('english', ${query})::text, '&', '|')::tsquery, ${HEADLINE}) as snippet`;
 }
 
+/**
+ * Nearest embeddings first. Keep it this plain (no condition on the distance) or the planner
+ * stops using the HNSW index; callers drop rows with no similarity (distance ≥ 1) after the limit,
+ * where they can only be the tail.
+ */
 function nearest(ctx: OpContext, input: Input, vector: string) {
   const sql = ctx.sql;
   return sql`select m.id, (m.embedding <=> ${vector}::vector) as d
     from core.memory m
-    where ${visible(ctx, input)} and m.embedding is not null and (m.embedding <=> ${vector}::vector) < 1
+    where ${visible(ctx, input)} and m.embedding is not null
     order by m.embedding <=> ${vector}::vector`;
 }
 
@@ -78,6 +84,7 @@ function semanticQuery(ctx: OpContext, input: Input, query: string, vector: stri
     select m.id, m.tree::text as tree, m.name, least(1, greatest(0, 1 - h.d))::float8 as score,
       ${snippet(ctx, query)} ${extraColumns(ctx, input.fields)}
     from hits h join core.memory m on m.id = h.id
+    where h.d < 1
     order by h.d, m.id desc`;
 }
 
@@ -96,7 +103,7 @@ function hybridQuery(
         order by score desc, m.id desc limit ${candidates}) k`
     : sql`select null::uuid as id, null::bigint as r where false`;
   const semanticArm = weights.semantic > 0
-    ? sql`select id, row_number() over (order by d, id desc) as r from (${nearest(ctx, input, vector)} limit ${candidates}) s`
+    ? sql`select id, row_number() over (order by d, id desc) as r from (${nearest(ctx, input, vector)} limit ${candidates}) s where d < 1`
     : sql`select null::uuid as id, null::bigint as r where false`;
   const best = (weights.keyword + weights.semantic) / (RRF_K + 1);
   return sql`
