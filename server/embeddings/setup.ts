@@ -24,6 +24,8 @@ export interface PrepareResult {
  */
 export async function prepareEmbeddings(sql: Sql, want: EmbeddingModel, log: Logger): Promise<PrepareResult> {
   return sql.begin(async (tx) => {
+    // Clearing and re-queueing a large table can outlast the request statement timeout.
+    await tx`select set_config('statement_timeout', '0', true)`;
     await tx`select pg_advisory_xact_lock(${LOCK_KEY})`;
     const [setting] = await tx<{ value: EmbeddingModel }[]>`select value from core.setting where key = 'embedding'`;
     const stored = setting?.value ?? null;

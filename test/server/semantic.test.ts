@@ -325,3 +325,29 @@ describe('without an embedding provider', () => {
     }
   });
 });
+
+describe('the OpenAI-compatible provider', () => {
+  it('returns one vector per text, in order, and explains failures', async () => {
+    const { openAICompatible, EmbeddingError } = await import('../../server/embeddings/provider.js');
+    const p = openAICompatible({ url: stub.url, model: 'm', dimensions: 32 });
+    const [a, b] = await p.embed(['car', 'bake bread']);
+    assert.equal(a!.length, 32);
+    assert.ok(Math.abs(Math.hypot(...a!) - 1) < 1e-9);
+    assert.notDeepEqual(a, b);
+
+    stub.rejectIf = (t) => t === 'too long';
+    const rejected = await p.embed(['too long']).catch((e) => e);
+    stub.rejectIf = null;
+    assert.ok(rejected instanceof EmbeddingError && rejected.rejectedInput);
+    assert.match(rejected.message, /answered 400/);
+
+    const nowhere = openAICompatible({ url: 'http://127.0.0.1:9/v1', model: 'm', dimensions: 32 });
+    assert.match((await nowhere.embed(['x']).catch((e) => e)).message, /unreachable/);
+    stub.forceDimensions = 16;
+    const wrongSize = await p.embed(['x']).catch((e) => e);
+    stub.forceDimensions = null;
+    assert.match(wrongSize.message, /returned 16 dimensions, expected 32 \(ME_EMBEDDING_DIMENSIONS\)/);
+    const notApi = openAICompatible({ url: stub.url.replace(/\/v1$/, ''), model: 'm', dimensions: 32 });
+    assert.match((await notApi.embed(['x']).catch((e) => e)).message, /answered 404/);
+  });
+});

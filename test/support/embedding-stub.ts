@@ -17,6 +17,8 @@ export interface EmbeddingStub {
   failWith: number | null;
   /** When set, a request holding a text it matches is rejected with 400 (a text the model refuses). */
   rejectIf: ((text: string) => boolean) | null;
+  /** When set, vectors have this many dimensions whatever was asked (a misconfigured model). */
+  forceDimensions: number | null;
   /** Holds requests (those whose texts match `only`, else all) until the returned function is called. */
   hold(only?: (texts: string[]) => boolean): () => void;
   /** Resolves when the next request arrives (with its texts). */
@@ -51,6 +53,7 @@ export async function startEmbeddingStub(): Promise<EmbeddingStub> {
     requests: [],
     failWith: null,
     rejectIf: null,
+    forceDimensions: null,
     hold(only) {
       let release!: () => void;
       gate = { wait: new Promise<void>((r) => { release = r; }), only };
@@ -84,7 +87,7 @@ export async function startEmbeddingStub(): Promise<EmbeddingStub> {
       res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'input rejected' } }));
       return;
     }
-    const dims = body.dimensions ?? 64;
+    const dims = stub.forceDimensions ?? body.dimensions ?? 64;
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
       object: 'list',
       model: body.model,
