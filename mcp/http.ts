@@ -10,6 +10,18 @@ import { challenge, mountResourceMetadata, resourceUrls, type ResourceUrls } fro
 import { originPolicy } from './origin.js';
 import { createMcpServer } from './server.js';
 import { findTool } from './tools.js';
+import { connection } from '../server/users/connectors.js';
+
+/** The payload of a JWT (already verified by the caller of this), or null for other tokens. */
+function jwtClaims(token: string): Record<string, unknown> | null {
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  try {
+    return JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
 
 export interface McpMountOptions {
   /** The public origin (ME_PUBLIC_URL), when set. */
@@ -50,10 +62,24 @@ export function mountMcp(app: Hono, svc: Services, opts: McpMountOptions) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m) return 'the Authorization header must be "Bearer <token>"';
     const token = m[1]!;
-    const caller = looksLikeApiKey(token)
-      ? await verifyApiKey(svc.sql, token)
-      : opts.verifyAccessToken ? await opts.verifyAccessToken(token, u.resource) : null;
-    return caller ?? `the access token is invalid, expired, revoked or not issued for ${u.resource}`;
+    const rejected = `the access token is invalid, expired, revoked or not issued for ${u.resource}`;
+    if (looksLikeApiKey(token)) return (await verifyApiKey(svc.sql, token)) ?? rejected;
+    const caller = opts.verifyAccessToken ? await opts.verifyAccessToken(token, u.resource) : null;
+    if (!caller) return rejected;
+    // Signature, issuer and expiry are verified; the audience check there is a membership test.
+    // Here it must be exactly this resource: a token also valid elsewhere is not accepted.
+    const claims = jwtClaims(token);
+    if (!claims) return caller; // an opaque token: bound to this resource by its stored resources
+    // (With the openid scope the AS adds its own userinfo endpoint as a second audience: harmless.)
+    const aud = [claims.aud].flat().filter((a) => a !== `${u.issuer}/oauth2/userinfo`);
+    if (aud.length !== 1 || aud[0] !== u.resource) return rejected;
+    const clientId = typeof claims.azp === 'string' ? claims.azp : typeof claims.client_id === 'string' ? claims.client_id : null;
+    if (!clientId) return caller;
+    // A disconnected application is refused within seconds, even with an unexpired JWT; the space
+    // chosen at consent becomes the connection's default.
+    const conn = await connection(svc.sql, caller.principalId, clientId);
+    if (!conn.approved) return `this application was disconnected; connect it again to use Memory Engine`;
+    return conn.space ? { ...caller, defaultSpace: conn.space } : caller;
   }
 
   app.all('/mcp', async (c) => {

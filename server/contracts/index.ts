@@ -1,6 +1,7 @@
 // Every operation contract, importable without server or database code (the CLI and docs use it).
 import { accessContracts } from './access.js';
 import { apiKeyContracts } from './api-key.js';
+import { connectorContracts } from './connector.js';
 import { contextContracts } from './context.js';
 import type { Contract } from './define.js';
 import { embeddingContracts } from './embeddings.js';
@@ -9,7 +10,7 @@ import { spaceContracts } from './space.js';
 import { userContracts } from './user.js';
 
 export const contracts: readonly Contract[] = [
-  ...memoryContracts, ...spaceContracts, ...accessContracts, ...userContracts, ...apiKeyContracts, ...contextContracts,
+  ...memoryContracts, ...spaceContracts, ...accessContracts, ...userContracts, ...apiKeyContracts, ...contextContracts, ...connectorContracts,
   ...embeddingContracts,
 ];
 export type { Contract } from './define.js';

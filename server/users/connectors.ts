@@ -1,0 +1,88 @@
+import { connectorList, connectorRevoke, connectorSetSpace } from '../contracts/connector.js';
+import { AppError, notFound } from '../contracts/errors.js';
+import type { Sql } from '../../db/connect.js';
+import { implement } from '../operations.js';
+import { iso } from '../memory/row.js';
+
+// The space a connected client uses lives in core.setting under connector.space:<user>:<client>
+// (a key/value table, so no migration); consent and tokens are better-auth's (auth schema).
+export const spaceKey = (userId: string, clientId: string) => `connector.space:${userId}:${clientId}`;
+
+/** better-auth writes its arrays into jsonb as JSON strings (a string holding the array). */
+const strings = (v: unknown): string[] => {
+  const parsed = typeof v === 'string' ? (() => { try { return JSON.parse(v) as unknown; } catch { return [v]; } })() : v;
+  return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : [];
+};
+
+const hostOf = (uri: string) => {
+  try {
+    return new URL(uri).host;
+  } catch {
+    return uri;
+  }
+};
+
+/** A connection as /mcp needs it: still approved (or a trusted first-party client), and its space. */
+export interface Connection { approved: boolean; space: string | null }
+
+const TTL_MS = 5_000;
+const cache = new Map<string, { at: number; value: Connection }>();
+export const forgetConnection = (userId: string, clientId: string) => cache.delete(`${userId}\u0000${clientId}`);
+
+/** Looked up once per few seconds per user and client, so revoking takes effect within seconds. */
+export async function connection(sql: Sql, userId: string, clientId: string): Promise<Connection> {
+  const key = `${userId}\u0000${clientId}`;
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
+  const [row] = await sql<{ approved: boolean; space: string | null }[]>`
+    select (exists (select 1 from auth.oauth_consent co where co.user_id = ${userId} and co.client_id = ${clientId})
+            or coalesce((select c.skip_consent from auth.oauth_client c where c.client_id = ${clientId}), false)) as approved,
+           (select s.value->>'space' from core.setting s where s.key = ${spaceKey(userId, clientId)}) as space`;
+  const value = { approved: row?.approved === true, space: row?.space ?? null };
+  if (cache.size > 10_000) cache.clear();
+  cache.set(key, { at: Date.now(), value });
+  return value;
+}
+
+export const listConnectors = implement(connectorList, async (_input, ctx) => {
+  const rows = await ctx.sql<{ client_id: string; name: string | null; redirect_uris: unknown; scopes: unknown; created_at: Date; space: string | null }[]>`
+    select c.client_id, c.name, c.redirect_uris, co.scopes, co.created_at,
+      (select s.value->>'space' from core.setting s where s.key = 'connector.space:' || co.user_id || ':' || c.client_id) as space
+    from auth.oauth_consent co join auth.oauth_client c on c.client_id = co.client_id
+    where co.user_id = ${ctx.caller.principalId} order by co.created_at desc`;
+  return {
+    connectors: rows.map((r) => ({
+      clientId: r.client_id, name: r.name, redirectHosts: [...new Set(strings(r.redirect_uris).map(hostOf))],
+      scopes: strings(r.scopes), space: r.space, approvedAt: iso(r.created_at),
+    })),
+  };
+});
+
+export const revokeConnector = implement(connectorRevoke, async (input, ctx) => {
+  const user = ctx.caller.principalId;
+  const result = await ctx.sql.begin(async (tx) => {
+    const consents = await tx`delete from auth.oauth_consent where user_id = ${user} and client_id = ${input.clientId} returning id`;
+    const access = await tx`update auth.oauth_access_token set revoked = now() where user_id = ${user} and client_id = ${input.clientId} and revoked is null returning id`;
+    const refresh = await tx`update auth.oauth_refresh_token set revoked = now() where user_id = ${user} and client_id = ${input.clientId} and revoked is null returning id`;
+    await tx`delete from core.setting where key = ${spaceKey(user, input.clientId)}`;
+    return { consents: consents.length, tokens: access.length + refresh.length };
+  });
+  forgetConnection(user, input.clientId);
+  if (result.consents === 0 && result.tokens === 0) throw notFound(`connected application "${input.clientId}" (see connector.list)`);
+  return { clientId: input.clientId, revoked: true as const, tokens: result.tokens };
+});
+
+export const setConnectorSpace = implement(connectorSetSpace, async (input, ctx) => {
+  const user = ctx.caller.principalId;
+  if (input.space) {
+    const [member] = await ctx.sql`select 1 from core.space s join core.space_member sm on sm.space_id = s.id
+      where s.slug = ${input.space} and sm.principal_id = ${user}`;
+    if (!member) throw new AppError('NOT_FOUND', `space "${input.space}" not found, or you are not a member of it (see space.list)`);
+    await ctx.sql`insert into core.setting (key, value) values (${spaceKey(user, input.clientId)}, ${ctx.sql.json({ space: input.space })})
+      on conflict (key) do update set value = excluded.value`;
+  } else {
+    await ctx.sql`delete from core.setting where key = ${spaceKey(user, input.clientId)}`;
+  }
+  forgetConnection(user, input.clientId);
+  return { clientId: input.clientId, space: input.space };
+});

@@ -1,0 +1,133 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { currentUser, type SessionUser } from '../../lib/auth.js';
+import '../../lib/style.css';
+
+// The OAuth consent page: better-auth sends the user here from /oauth2/authorize with the signed
+// authorization query (sig); Allow/Deny post it back unchanged as oauth_query.
+const params = new URLSearchParams(location.search);
+const oauthQuery = location.search.slice(1);
+const clientId = params.get('client_id') ?? '';
+const requested = (params.get('scope') ?? '').split(' ').filter(Boolean);
+const redirectUri = params.get('redirect_uri') ?? '';
+
+const scopeWords: Record<string, string> = {
+  'memory:read': 'Read and search your memories',
+  'memory:write': 'Create, change, move and delete your memories',
+  offline_access: 'Stay connected until you disconnect it (refresh tokens)',
+  openid: 'Know who you are',
+  profile: 'See your name',
+  email: 'See your email address',
+};
+
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
+function redirectHost(uri: string): { host: string; local: boolean } | null {
+  try {
+    const u = new URL(uri);
+    return { host: u.host, local: LOOPBACK.has(u.hostname) };
+  } catch {
+    return null;
+  }
+}
+
+interface Space { slug: string; name: string; personal: boolean }
+
+async function userRpc<T>(method: string, params: object): Promise<T> {
+  const res = await fetch('/api/v1/user/rpc', {
+    method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(body.error.message);
+  return body.result as T;
+}
+
+async function decide(accept: boolean): Promise<string> {
+  const res = await fetch('/api/v1/auth/oauth2/consent', {
+    method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ accept, oauth_query: oauthQuery }),
+  });
+  const body = (await res.json().catch(() => null)) as { url?: string; uri?: string; redirect_uri?: string; message?: string; error_description?: string } | null;
+  const url = body?.url ?? body?.uri ?? body?.redirect_uri;
+  if (!res.ok || !url) throw new Error(body?.error_description ?? body?.message ?? `the consent was not recorded (${res.status})`);
+  return url;
+}
+
+function ConsentPage() {
+  const [user, setUser] = useState<SessionUser | null | undefined>(undefined);
+  const [clientName, setClientName] = useState<string | null>(null);
+  const [spaces, setSpaces] = useState<Space[]>([]);
+  const [space, setSpace] = useState('');
+  const [error, setError] = useState<string | null>(params.has('sig') ? null : 'This page is opened by an application asking for access; start again from that application.');
+  const [busy, setBusy] = useState(false);
+  const target = redirectHost(redirectUri);
+  const wantsMemory = requested.some((s) => s.startsWith('memory:'));
+
+  useEffect(() => {
+    currentUser().then(setUser, () => setUser(null));
+    fetch(`/api/v1/auth/oauth2/public-client?client_id=${encodeURIComponent(clientId)}`, { credentials: 'same-origin' })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((c: { client_name?: string } | null) => setClientName(c?.client_name ?? null), () => setClientName(null));
+    userRpc<{ spaces: Space[] }>('space.list', {}).then(
+      (r) => {
+        setSpaces(r.spaces);
+        setSpace((r.spaces.find((s) => s.personal) ?? r.spaces[0])?.slug ?? '');
+      },
+      () => setSpaces([]),
+    );
+  }, []);
+
+  const answer = async (accept: boolean) => {
+    setBusy(true);
+    try {
+      // The space first: once the consent is recorded, the application's first call may come at once.
+      if (accept && wantsMemory && space) {
+        const personal = spaces.find((s) => s.personal)?.slug;
+        await userRpc('connector.setSpace', { clientId, space: space === personal ? null : space });
+      }
+      location.assign(await decide(accept));
+    } catch (e) {
+      setError((e as Error).message);
+      setBusy(false);
+    }
+  };
+
+  const name = clientName ?? clientId;
+  return (
+    <main>
+      <h1>Allow access?</h1>
+      <p class="sub">
+        <strong data-testid="client-name">{name}</strong> wants to use your Memory Engine
+        {user ? <> as <strong>{user.email}</strong></> : null}.
+      </p>
+      {error && <div class="banner" role="alert" data-testid="error">{error}</div>}
+      <p>It will be able to:</p>
+      <ul data-testid="scopes">
+        {requested.map((s) => <li key={s}>{scopeWords[s] ?? s}</li>)}
+      </ul>
+      {target && (
+        <p class="note" data-testid="redirect">
+          After you answer, you go back to <strong>{target.host}</strong>.
+          {target.local && (
+            <span class="banner" style="display:block;margin-top:0.5rem" data-testid="local-warning">
+              That is an app on this computer (localhost). Allow only if you just started this from an app you trust on this machine.
+            </span>
+          )}
+        </p>
+      )}
+      {wantsMemory && spaces.length > 0 && (
+        <label>
+          Space it uses (calls may still name another space you belong to):{' '}
+          <select data-testid="space" value={space} onChange={(e) => setSpace((e.target as HTMLSelectElement).value)}>
+            {spaces.map((s) => <option key={s.slug} value={s.slug}>{s.name}{s.personal ? ' (personal)' : ''}</option>)}
+          </select>
+        </label>
+      )}
+      <button disabled={busy || !params.has('sig')} data-testid="allow" onClick={() => answer(true)}>Allow</button>
+      <button disabled={busy || !params.has('sig')} data-testid="deny" onClick={() => answer(false)}>Deny</button>
+      <p class="note">You can disconnect it any time with <code>me connector revoke {clientId}</code>.</p>
+    </main>
+  );
+}
+
+render(<ConsentPage />, document.getElementById('app')!);
