@@ -77,3 +77,40 @@ export class McpInstallCommand extends MeCommand {
     return 0;
   }
 }
+
+const connectorCategory = 'MCP';
+
+export class ConnectorListCommand extends MeCommand {
+  static override paths = [['connector', 'list'], ['connector', 'ls']];
+  static override usage = Command.Usage({
+    category: connectorCategory,
+    description: 'List the applications you connected (MCP clients such as claude.ai or Claude Code).',
+    details: 'Shows each application you approved on the consent page: its client id, where it signs in, what it may do, and its space. Needs `me login` (an API key cannot).',
+    examples: [['List them', '$0 connector list'], ['As JSON', '$0 connector list --json']],
+  });
+  async execute() {
+    const client = await this.client();
+    const r = (await client.call('connector.list', {})) as { connectors: { clientId: string; name: string | null; redirectHosts: string[]; scopes: string[]; space: string | null; approvedAt: string }[] };
+    const { table } = await import('../cli/util/render.js');
+    await this.emit(r, () => r.connectors.length === 0 ? 'No connected applications.' : table(
+      r.connectors.map((c) => ({ client: c.clientId, name: c.name ?? '', signs_in_at: c.redirectHosts.join(' '), scopes: c.scopes.join(' '), space: c.space ?? '(personal)', approved: c.approvedAt })),
+      ['client', 'name', 'signs_in_at', 'scopes', 'space', 'approved'],
+    ));
+  }
+}
+
+export class ConnectorRevokeCommand extends MeCommand {
+  static override paths = [['connector', 'revoke']];
+  static override usage = Command.Usage({
+    category: connectorCategory,
+    description: 'Disconnect an application: forget its approval and revoke its tokens.',
+    details: 'The hosted /mcp endpoint refuses the application within seconds; it must ask for your consent again to reconnect.',
+    examples: [['Disconnect one', '$0 connector revoke k2JfQ0…']],
+  });
+  clientId = Option.String({ name: 'client-id' });
+  async execute() {
+    const client = await this.client();
+    const r = (await client.call('connector.revoke', { clientId: this.clientId })) as { tokens: number };
+    await this.emit(r, () => `Disconnected ${this.clientId} (${r.tokens} token${r.tokens === 1 ? '' : 's'} revoked).`);
+  }
+}

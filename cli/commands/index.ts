@@ -5,7 +5,7 @@ import { ServeCommand } from './serve.js';
 import { LoginCommand, LogoutCommand, StatusCommand, VersionCommand, WhoamiCommand } from './session.js';
 import { SpaceCreateCommand, SpaceDeleteCommand, SpaceListCommand, SpaceRenameCommand, SpaceUseCommand } from './space.js';
 import { ExportCommand, ImportCommand } from './transfer.js';
-import { McpCommand, McpInstallCommand } from '../../mcp/command.js';
+import { ConnectorListCommand, ConnectorRevokeCommand, McpCommand, McpInstallCommand } from '../../mcp/command.js';
 
 /** The hand-written commands (the memory commands are derived from the contracts, see memory.ts). */
 export const staticCommands: CommandClass[] = [
@@ -14,5 +14,5 @@ export const staticCommands: CommandClass[] = [
   GrantSetCommand, GrantRemoveCommand, GrantListCommand,
   ApiKeyCreateCommand, ApiKeyListCommand, ApiKeyRevokeCommand,
   EditCommand, ImportCommand, ExportCommand,
-  McpCommand, McpInstallCommand,
+  McpCommand, McpInstallCommand, ConnectorListCommand, ConnectorRevokeCommand,
 ] as unknown as CommandClass[];

@@ -16,7 +16,7 @@ let box: ReturnType<typeof sandbox>;
 function build() {
   ensureBuilt();
   const out = statSync(join(BIN, '../../mcp/stdio.js'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  const src = Math.max(...['stdio.ts', 'server.ts', 'tools.ts', 'render.ts', 'command.ts', 'install.ts'].map((f) => statSync(new URL(`../../mcp/${f}`, import.meta.url)).mtimeMs));
+  const src = Math.max(...['stdio.ts', 'server.ts', 'tools.ts', 'render.ts', 'command.ts', 'install.ts', 'http.ts', 'dcr.ts'].map((f) => statSync(new URL(`../../mcp/${f}`, import.meta.url)).mtimeMs));
   if (src > out) assert.equal(spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { encoding: 'utf8' }).status, 0, 'build failed');
 }
 
@@ -107,5 +107,13 @@ describe('me mcp install', () => {
     assert.match(code.stdout, /^claude mcp add --scope user memory-engine -- \S+ \S+ mcp --server http:\/\/127\.0\.0\.1:\d+\n$/);
     const bad = await me(['mcp', 'install', 'vim'], { env: box.env });
     assert.equal(bad.code, 2);
+  });
+});
+
+describe('me connector', () => {
+  it('needs a signed-in user: an API key gets a clear error and exit code 1', async () => {
+    const r = await me(['connector', 'list'], { env: { ...box.env, ME_SERVER: s.url, ME_API_KEY: s.key } });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /connector\.list needs a signed-in user/);
   });
 });
