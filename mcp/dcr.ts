@@ -1,12 +1,18 @@
 import type { Context, Hono, Next } from 'hono';
+import type { Sql } from '../db/connect.js';
 
 // Dynamic client registration (RFC 7591) in front of better-auth's /oauth2/register:
 //  - Claude Code (and other CLI clients) register loopback redirect URIs without application_type;
 //    better-auth 1.7 then assumes "web", which forbids http://127.0.0.1 redirects. A registration
 //    whose redirect URIs are all loopback is a native app (RFC 8252), so that becomes the default.
 //  - Registration is open to anyone, so it is rate limited per client address.
+//  - A third-party client that omits `resource` (RFC 8707) at the authorize step (some Claude Code
+//    versions) gets the MCP resource: third-party clients exist here to use /mcp, and without a
+//    resource their token would be an opaque token /mcp refuses. Trusted first-party clients
+//    (skip_consent, e.g. the `me` CLI) are left alone.
 
 export const REGISTER_PATH = '/api/v1/auth/oauth2/register';
+export const AUTHORIZE_PATH = '/api/v1/auth/oauth2/authorize';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
@@ -49,8 +55,18 @@ const peer = (c: Context) =>
  * Mounts the registration front door. It must be mounted before better-auth's catch-all route
  * (Hono runs matching handlers in registration order).
  */
-export function mountRegistrationDefaults(app: Hono, opts: { maxPerMinute?: number } = {}) {
+export function mountRegistrationDefaults(app: Hono, opts: { sql: Sql; mcpResource: () => string; maxPerMinute?: number }) {
   const limit = windowLimiter(opts.maxPerMinute ?? 20, 60_000);
+  app.get(AUTHORIZE_PATH, async (c: Context, next: Next) => {
+    const url = new URL(c.req.raw.url);
+    const clientId = url.searchParams.get('client_id');
+    if (!clientId || url.searchParams.has('resource')) return next();
+    const [client] = await opts.sql<{ skip_consent: boolean | null }[]>`select skip_consent from auth.oauth_client where client_id = ${clientId}`;
+    if (!client || client.skip_consent) return next();
+    url.searchParams.set('resource', opts.mcpResource());
+    c.req.raw = new Request(url, { method: 'GET', headers: c.req.raw.headers });
+    return next();
+  });
   app.post(REGISTER_PATH, async (c: Context, next: Next) => {
     const verdict = limit(peer(c));
     if (!verdict.ok) {
