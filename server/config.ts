@@ -22,6 +22,20 @@ const envSchema = z.object({
   ME_EMBEDDING_BATCH: z.coerce.number().int().min(1).max(2048).default(32),
   ME_EMBEDDING_POLL_MS: z.coerce.number().int().min(10).default(1000),
   ME_EMBEDDING_RETRY_MS: z.coerce.number().int().min(10).default(5000),
+  // Authentication (AUTH_DESIGN.md): signing secret (generated into the data dir when unset),
+  // identity providers (each enabled when its client id and secret are set), token lifetimes.
+  ME_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ME_GITHUB_CLIENT_ID: z.string().optional(),
+  ME_GITHUB_CLIENT_SECRET: z.string().optional(),
+  ME_GOOGLE_CLIENT_ID: z.string().optional(),
+  ME_GOOGLE_CLIENT_SECRET: z.string().optional(),
+  ME_OIDC_ISSUER: z.string().url().optional(),
+  ME_OIDC_CLIENT_ID: z.string().optional(),
+  ME_OIDC_CLIENT_SECRET: z.string().optional(),
+  ME_OIDC_NAME: z.string().min(1).max(60).default('Single sign-on'),
+  ME_ACCESS_TOKEN_TTL: z.coerce.number().int().min(30).max(86_400).default(900),
+  ME_REFRESH_TOKEN_TTL: z.coerce.number().int().min(300).max(365 * 86_400).default(30 * 86_400),
 });
 
 export interface ServerConfig {
@@ -37,6 +51,26 @@ export interface ServerConfig {
   logLevel: 'info' | 'warn' | 'error' | 'silent';
   /** Worker knobs: texts per provider call, idle poll interval, first retry delay (doubles per failure). */
   embedding?: { url: string; model: string; dimensions: number; apiKey?: string; batch: number; pollMs: number; retryMs: number };
+  auth: AuthConfig;
+}
+
+export interface OAuthClientConfig { clientId: string; clientSecret: string }
+export interface AuthConfig {
+  /** Signs cookies and encrypts the JWT signing keys; generated into the data dir when unset. */
+  secret?: string;
+  github?: OAuthClientConfig;
+  google?: OAuthClientConfig;
+  /** A generic OpenID Connect provider, found by discovery from its issuer. */
+  oidc?: OAuthClientConfig & { issuer: string; name: string };
+  /** Seconds. */
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+}
+
+function pair(what: string, id: string | undefined, secret: string | undefined): OAuthClientConfig | undefined {
+  if (!id && !secret) return undefined;
+  if (!id || !secret) throw new Error(`invalid configuration: ${what} needs both its client id and its client secret`);
+  return { clientId: id, clientSecret: secret };
 }
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env) {
@@ -71,5 +105,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     poolMax: e.ME_DB_POOL_MAX,
     logLevel: e.ME_LOG_LEVEL,
     embedding,
+    auth: {
+      secret: e.ME_AUTH_SECRET ?? e.BETTER_AUTH_SECRET,
+      github: pair('GitHub sign-in (ME_GITHUB_CLIENT_ID, ME_GITHUB_CLIENT_SECRET)', e.ME_GITHUB_CLIENT_ID, e.ME_GITHUB_CLIENT_SECRET),
+      google: pair('Google sign-in (ME_GOOGLE_CLIENT_ID, ME_GOOGLE_CLIENT_SECRET)', e.ME_GOOGLE_CLIENT_ID, e.ME_GOOGLE_CLIENT_SECRET),
+      oidc: oidcConfig(e),
+      accessTokenTtl: e.ME_ACCESS_TOKEN_TTL,
+      refreshTokenTtl: e.ME_REFRESH_TOKEN_TTL,
+    },
   };
+}
+
+function oidcConfig(e: z.infer<typeof envSchema>): AuthConfig['oidc'] {
+  const client = pair('OIDC sign-in (ME_OIDC_CLIENT_ID, ME_OIDC_CLIENT_SECRET)', e.ME_OIDC_CLIENT_ID, e.ME_OIDC_CLIENT_SECRET);
+  if (!client && !e.ME_OIDC_ISSUER) return undefined;
+  if (!client || !e.ME_OIDC_ISSUER) throw new Error('invalid configuration: OIDC sign-in needs ME_OIDC_ISSUER, ME_OIDC_CLIENT_ID and ME_OIDC_CLIENT_SECRET together');
+  return { ...client, issuer: e.ME_OIDC_ISSUER.replace(/\/+$/, ''), name: e.ME_OIDC_NAME };
 }

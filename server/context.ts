@@ -31,6 +31,8 @@ export interface Services {
   /** Postgres capabilities found at boot. */
   features: { vector: boolean; bm25: boolean };
   embeddings: import('./embeddings/provider.js').EmbeddingProvider | null;
+  /** Authentication (set once the server listens): token verification for other endpoints. */
+  auth?: import('./auth/runtime.js').AuthRuntime;
 }
 
 /** Everything a handler gets besides its input. */

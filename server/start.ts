@@ -4,18 +4,24 @@ import { openDatabase, type Database } from '../db/connect.js';
 import { migrate } from '../db/migrate.js';
 import type { CredentialVerifiers } from './auth/authenticate.js';
 import { flushKeyUsage } from './auth/api-keys.js';
+import { startAuthCleanup } from './auth/cleanup.js';
+import { startAuth, type AuthRuntime } from './auth/runtime.js';
+import { mountWeb } from './http/web.js';
 import { bootstrapIfEmpty, type Bootstrap } from './bootstrap.js';
 import type { ServerConfig } from './config.js';
 import type { Services } from './context.js';
 import { startEmbeddings } from './embeddings/service.js';
 import { createApp } from './http/app.js';
 import { mountMcp } from '../mcp/http.js';
+import { mountRegistrationDefaults } from '../mcp/dcr.js';
 import { createLogger, type Logger } from './util/log.js';
 
 export interface RunningServer {
   url: string;
   services: Services;
   bootstrap: Bootstrap | null;
+  /** better-auth, the OAuth AS and the credential verifiers (AUTH_DESIGN.md). */
+  auth: AuthRuntime;
   close(): Promise<void>;
 }
 
@@ -52,33 +58,46 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const bootstrap = await bootstrapIfEmpty(db.sql, config.dataDir);
 
   let url = ''; // known once listening; /mcp validates Host/Origin against it
-  const app = createApp(services, {
-    bodyLimit: config.bodyLimit,
-    verifiers: opts.verifiers ?? {},
-    extend: (a) => {
-      mountMcp(a, services, { publicUrl: config.publicUrl, listenUrl: () => url, bodyLimit: config.bodyLimit, verifyAccessToken: opts.verifyMcpToken });
-      opts.extend?.(a, services);
-    },
-  });
+  // Listen first: the auth issuer is the public origin, which (port 0 in tests) is known only now.
+  let app: Hono | undefined;
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+    const s = serve({
+      fetch: (req, env) => app ? app.fetch(req, env) : Response.json({ error: 'starting; retry in a moment' }, { status: 503 }),
+      hostname: config.host, port: config.port,
+    }, () => resolve(s));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const auth = await startAuth(services, config, config.publicUrl ?? url);
+  services.auth = auth;
+  app = createApp(services, {
+    bodyLimit: config.bodyLimit,
+    verifiers: opts.verifiers ?? auth.verifiers,
+    extend: (a) => {
+      mountRegistrationDefaults(a, { sql: services.sql, mcpResource: () => auth.resources.mcp }); // before better-auth's catch-all (mcp/dcr.ts)
+      auth.mount(a);
+      mountWeb(a);
+      mountMcp(a, services, { publicUrl: config.publicUrl, listenUrl: () => url, bodyLimit: config.bodyLimit, verifyAccessToken: opts.verifyMcpToken ?? auth.verifyForResource });
+      opts.extend?.(a, services);
+    },
+  });
   log.info('listening', { url, database: db.kind, migrations: applied.length, vector: features.vector, bm25: features.bm25 });
 
   const usageTimer = setInterval(() => flushKeyUsage(db.sql).catch((e) => log.warn('key usage flush failed', { error: String(e) })), 30_000);
   usageTimer.unref();
+  const stopAuthCleanup = startAuthCleanup(db.sql, log);
 
   let closing: Promise<void> | undefined;
   return {
     url,
     services,
     bootstrap,
+    auth,
     close() {
       closing ??= (async () => {
         clearInterval(usageTimer);
+        stopAuthCleanup();
         // Stop accepting, let in-flight requests finish, then release the database.
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
@@ -86,6 +105,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         });
         await embedder.stop();
         await flushKeyUsage(db.sql).catch(() => {});
+        await auth.close();
         if (!opts.database) await db.close();
       })();
       return closing;

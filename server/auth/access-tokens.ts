@@ -1,0 +1,79 @@
+import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import type { Sql } from '../../db/connect.js';
+import type { Caller } from '../context.js';
+import { hashToken } from './hash.js';
+
+export interface AccessTokenOptions {
+  /** The resource the request is for (RFC 8707): a JWT must name it in `aud`. */
+  audience: string;
+  /**
+   * Accept an opaque token issued without a resource (the first-party CLI asks for none).
+   * Default true; an MCP endpoint that requires audience-bound tokens passes false.
+   */
+  allowUnbound?: boolean;
+}
+
+export type VerifyAccessToken = (token: string, opts: AccessTokenOptions) => Promise<Caller | null>;
+
+/**
+ * better-auth writes string[] fields as JSON text; through postgres.js (the embedded database) that
+ * text lands in jsonb as a JSON *string*, through pg as an array. Read both as an array.
+ */
+const jsonArray = (sql: Sql, column: string) => sql.unsafe(
+  `case jsonb_typeof(${column}) when 'string' then (${column} #>> '{}')::jsonb else ${column} end`);
+
+const looksLikeJwt = (t: string) => /^eyJ[\w-]*\.[\w-]+\.[\w-]+$/.test(t);
+
+/**
+ * Resource-server validation of OAuth access tokens issued by our authorization server.
+ * JWTs are verified locally against the signing keys (cached; refetched at most every 10 s when
+ * a token names an unknown key id): no database round trip. Opaque tokens cost one indexed lookup
+ * by their sha256 (revoked or expired → rejected).
+ */
+export function accessTokenVerifier(sql: Sql, issuer: string, loadJwks: () => Promise<JSONWebKeySet>): VerifyAccessToken {
+  let keys: ReturnType<typeof createLocalJWKSet> | null = null;
+  let loadedAt = 0;
+  const refresh = async () => {
+    keys = createLocalJWKSet(await loadJwks());
+    loadedAt = Date.now();
+  };
+
+  async function verifyJwt(token: string, audience: string): Promise<JWTPayload | null> {
+    if (!keys) await refresh();
+    try {
+      return (await jwtVerify(token, keys!, { issuer, audience, algorithms: ['EdDSA', 'ES256', 'RS256', 'PS256'] })).payload;
+    } catch (err) {
+      // A key rotated in since the cache was filled: reload once, rate-limited.
+      if (err instanceof joseErrors.JWKSNoMatchingKey && Date.now() - loadedAt > 10_000) {
+        await refresh();
+        return verifyJwt(token, audience);
+      }
+      return null;
+    }
+  }
+
+  return async (token, { audience, allowUnbound = true }) => {
+    if (looksLikeJwt(token)) {
+      const claims = await verifyJwt(token, audience);
+      if (!claims?.sub) return null;
+      return {
+        principalId: claims.sub,
+        kind: 'user',
+        name: typeof claims.name === 'string' && claims.name ? claims.name : 'user',
+        email: typeof claims.email === 'string' ? claims.email : null,
+        credential: 'oauth',
+        restriction: null,
+        scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
+      };
+    }
+    if (token.length > 512) return null;
+    const [row] = await sql<{ user_id: string; scopes: string[]; resources: string[] | null; name: string; email: string }[]>`
+      select t.user_id, ${jsonArray(sql, 't.scopes')} as scopes, ${jsonArray(sql, 't.resources')} as resources, u.name, u.email
+      from auth.oauth_access_token t join auth.users u on u.id = t.user_id
+      where t.token = ${hashToken(token)} and t.expires_at > now() and t.revoked is null`;
+    if (!row) return null;
+    const bound = row.resources && row.resources.length > 0;
+    if (bound ? !row.resources!.includes(audience) : !allowUnbound) return null;
+    return { principalId: row.user_id, kind: 'user', name: row.name, email: row.email, credential: 'oauth', restriction: null, scopes: row.scopes };
+  };
+}

@@ -1,0 +1,120 @@
+import { oauthProviderAuthServerMetadata, oauthProviderOpenIdConfigMetadata } from '@better-auth/oauth-provider';
+import type { Hono } from 'hono';
+import { PostgresDialect, type Dialect } from 'kysely';
+import { PostgresJSDialect } from 'kysely-postgres-js';
+import pg from 'pg';
+import type { ServerConfig } from '../config.js';
+import type { Caller, Services } from '../context.js';
+import { ensureProvisioned } from '../provisioning/provision.js';
+import { accessTokenVerifier, type VerifyAccessToken } from './access-tokens.js';
+import type { CredentialVerifiers } from './authenticate.js';
+import { AUTH_BASE_PATH, CLI_CLIENT_ID, createBetterAuth, providerList, resourceIds, type Auth } from './better-auth.js';
+import { checkCsrf } from './csrf.js';
+import { OWNER_SIGN_IN_PATH, OwnerLinks } from './owner-link.js';
+import { ensureOwnerUser } from './owner-user.js';
+import { resolveAuthSecret } from './secret.js';
+
+export interface AuthRuntime {
+  auth: Auth;
+  /** The public origin, e.g. https://memory.example.com */
+  origin: string;
+  /** The OAuth issuer: `<origin>/api/v1/auth`. */
+  issuer: string;
+  resources: { api: string; mcp: string };
+  providers: { id: string; name: string }[];
+  /** Credential verifiers for the RPC endpoints (audience `<origin>/api/v1`). */
+  verifiers: CredentialVerifiers;
+  /** Verifies an OAuth access token for a resource; reusable by /mcp (audience `<origin>/mcp`). */
+  verifyAccessToken: VerifyAccessToken;
+  /** verifyAccessToken for exactly one audience (no unbound tokens), then provisioning: for /mcp. */
+  verifyForResource(token: string, audience: string): Promise<Caller | null>;
+  /** Issues a one-time owner sign-in link (null when identity providers are configured). */
+  ownerSignInLink(): string | null;
+  /** Mounts better-auth and the AS metadata documents. */
+  mount(app: Hono): void;
+  close(): Promise<void>;
+}
+
+const isLoopback = (addr: string | undefined) => !!addr && (addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.'));
+
+/** Builds the authentication runtime for a server whose public origin is known. */
+export async function startAuth(svc: Services, config: ServerConfig, origin: string): Promise<AuthRuntime> {
+  const secret = resolveAuthSecret(config.auth.secret, config.dataDir);
+  // Embedded: share the one connection (a second would hang). Server: a small pg pool of its own.
+  let pool: pg.Pool | null = null;
+  let dialect: Dialect;
+  if (svc.db.kind === 'embedded') {
+    dialect = new PostgresJSDialect({ postgres: svc.sql as never });
+  } else {
+    pool = new pg.Pool({ connectionString: svc.db.url, max: 4, options: '-c search_path=auth', application_name: 'memory-engine-auth' });
+    pool.on('error', (err) => svc.log.warn('auth pool error', { error: String(err) }));
+    dialect = new PostgresDialect({ pool });
+  }
+  const ownerLinks = new OwnerLinks();
+  const resources = resourceIds(origin);
+  const auth = createBetterAuth({
+    origin, secret, dialect, transactions: svc.db.kind !== 'embedded', config: config.auth, ownerLinks, log: svc.log,
+  });
+  const issuer = `${origin}${AUTH_BASE_PATH}`;
+  const providers = providerList(config.auth);
+  const ownerId = await ensureOwnerUser(svc.sql);
+  // Wait for better-auth's init (it seeds the resources and creates a signing key), then link the
+  // first-party CLI to our resources: they depend on the public origin, so no migration can.
+  await auth.$context;
+  await svc.sql`insert into auth.oauth_client_resource (client_id, resource_id, created_at)
+    select ${CLI_CLIENT_ID}, identifier, now() from auth.oauth_resource where identifier = any(${[resources.api, resources.mcp]})
+    on conflict (client_id, resource_id) do nothing`;
+
+  const verifyAccessToken = accessTokenVerifier(svc.sql, issuer, async () => (await auth.api.getJwks()) as never);
+  const withPrincipal = async (caller: Caller | null) => {
+    if (caller) await ensureProvisioned(svc.sql, { id: caller.principalId, name: caller.name, email: caller.email });
+    return caller;
+  };
+  const allowedOrigins = new Set([origin]);
+  const sessionCookie = /(?:^|;\s*)(?:__Secure-)?me\.session_token=/;
+
+  const verifiers: CredentialVerifiers = {
+    bearer: async (token) => withPrincipal(await verifyAccessToken(token, { audience: resources.api })),
+    async cookie(req) {
+      if (!sessionCookie.test(req.headers.get('cookie') ?? '')) return null;
+      checkCsrf(req, allowedOrigins);
+      const found = await auth.api.getSession({ headers: req.headers });
+      if (!found) return null;
+      const { user } = found;
+      return withPrincipal({
+        principalId: user.id, kind: 'user', name: user.name || 'user', email: user.email,
+        credential: 'session', restriction: null, scopes: null,
+      });
+    },
+  };
+
+  const authServerMetadata = oauthProviderAuthServerMetadata(auth);
+  const openIdMetadata = oauthProviderOpenIdConfigMetadata(auth);
+
+  return {
+    auth, origin, issuer, resources, providers, verifiers, verifyAccessToken,
+    verifyForResource: async (token, audience) => withPrincipal(await verifyAccessToken(token, { audience, allowUnbound: false })),
+    ownerSignInLink() {
+      if (providers.length > 0 || !ownerId) return null;
+      return `${issuer}${OWNER_SIGN_IN_PATH}?token=${ownerLinks.issue(ownerId)}`;
+    },
+    mount(app) {
+      // RFC 8414 (path-inserted and root) and OpenID discovery for clients that look there.
+      app.get(`/.well-known/oauth-authorization-server${AUTH_BASE_PATH}`, (c) => authServerMetadata(c.req.raw));
+      app.get('/.well-known/oauth-authorization-server', (c) => authServerMetadata(c.req.raw));
+      app.get(`/.well-known/openid-configuration${AUTH_BASE_PATH}`, (c) => openIdMetadata(c.req.raw));
+      app.get(`${AUTH_BASE_PATH}/.well-known/openid-configuration`, (c) => openIdMetadata(c.req.raw));
+      app.get(`${AUTH_BASE_PATH}/providers`, (c) => c.json({ providers, ownerLink: providers.length === 0 }));
+      app.on(['GET', 'POST'], `${AUTH_BASE_PATH}/*`, (c) => {
+        if (c.req.path === `${AUTH_BASE_PATH}${OWNER_SIGN_IN_PATH}`) {
+          const peer = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+          if (!isLoopback(peer)) return c.json({ error: 'the owner sign-in link works only from this machine (a loopback address)' }, 403);
+        }
+        return auth.handler(c.req.raw);
+      });
+    },
+    async close() {
+      await pool?.end();
+    },
+  };
+}
