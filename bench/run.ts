@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --only=embedded|server] [-- --seed=N]
+// npm run bench [-- --quick] [-- --only=embedded|server] [-- --measure=search,get] [-- --seed=N] [-- --no-vacuum]
 // Measures the embedded database and, when BENCH_DATABASE_URL (or TEST_DATABASE_URL) points at a
 // server Postgres, a fresh database there (created and dropped by the bench). See bench/README.md.
 import os from 'node:os';
@@ -14,9 +14,14 @@ const { values: flags } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     seed: { type: 'string', default: '42' },
+    measure: { type: 'string' },
+    // Skip the VACUUM ANALYZE after loading (what the embedded database gets today: no autovacuum).
+    'no-vacuum': { type: 'boolean', default: false },
   },
 });
 const quick = flags.quick!;
+// --measure=search,get runs only those measurements (the data set is still loaded).
+const chosen = flags.measure ? measures.filter((m) => flags.measure!.split(',').includes(m.name)) : measures;
 const seed = Number(flags.seed);
 const sizes = quick ? [10_000] : [10_000, 100_000];
 const serverUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
@@ -40,10 +45,10 @@ async function benchTarget(open: () => Promise<BenchTarget>, importCallers: (ste
   try {
     for (const [step, size] of sizes.entries()) {
       console.log(`${target.label}: loading ${sizeLabel(size)} memories…`);
-      await grow(target, report, seed, size, importCallers(step));
-      for (const m of measures.filter((m) => m.when === 'perSize')) await m.run({ target, report, size, quick, seed });
+      await grow(target, report, seed, size, importCallers(step), !flags['no-vacuum']);
+      for (const m of chosen.filter((m) => m.when === 'perSize')) await m.run({ target, report, size, quick, seed });
     }
-    for (const m of measures.filter((m) => m.when === 'once')) await m.run({ target, report, size: target.count, quick, seed });
+    for (const m of chosen.filter((m) => m.when === 'once')) await m.run({ target, report, size: target.count, quick, seed });
   } finally {
     await target.close();
     current = undefined;

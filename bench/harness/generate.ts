@@ -33,15 +33,30 @@ const subtopics = ['design', 'bugs', 'planning', 'retro', 'ops', 'research', 'cu
 const leaves = ['open', 'closed', 'draft', 'final', 'q1', 'q2', 'q3', 'q4'];
 const sources = ['slack', 'email', 'meeting', 'github', 'jira', 'agent', 'web', 'manual'];
 
+// Jargon: product names, identifiers and domain words. Real notes have a long tail of rare terms,
+// which is what makes most searches selective; built from syllables so it needs no word list.
+const syllables = 'ka lo mi ra ten vo sul dar pex qui nor bel fin gra tos wen zu cal mor dri sen lup har vik ost'.split(' ');
+const jargon = (() => {
+  const r = rng(7);
+  const out = new Set<string>();
+  while (out.size < 4000) out.add(Array.from({ length: 2 + r.int(2) }, () => r.pick(syllables)).join(''));
+  return [...out];
+})();
+
+/** A content word: mostly common nouns (Zipf-like), often a rarer jargon term. */
+const term = (r: Rng) => (r.next() < 0.65 ? r.zipf(nouns) : r.zipf(jargon));
+
+// Sentence frames. Their fixed words are not content words, so searches for content words do not
+// match every memory built from the same frame.
 const sentenceTemplates: ((r: Rng) => string)[] = [
-  (r) => `We ${r.pick(verbs)} the ${r.zipf(adjectives)} ${r.zipf(nouns)} after the ${r.zipf(nouns)} ${r.zipf(nouns)} became ${r.pick(adjectives)}.`,
-  (r) => `${cap(r.pick(people))} ${r.pick(verbs)} that the ${r.zipf(nouns)} should use a ${r.zipf(adjectives)} ${r.zipf(nouns)}.`,
-  (r) => `The ${r.zipf(nouns)} for ${cap(r.pick(projects))} is ${r.pick(adjectives)}; ${r.pick(people)} owns the ${r.zipf(nouns)}.`,
-  (r) => `Remember: ${r.zipf(nouns)} ${r.zipf(nouns)} must be ${r.pick(verbs)} before the ${r.zipf(nouns)} ${r.zipf(nouns)}.`,
-  (r) => `${cap(r.pick(people))} prefers ${r.zipf(adjectives)} ${r.zipf(nouns)} over ${r.zipf(adjectives)} ${r.zipf(nouns)}.`,
-  (r) => `In the ${r.zipf(nouns)} review we ${r.pick(verbs)} ${1 + r.int(40)} ${r.zipf(nouns)}s and ${r.pick(verbs)} the ${r.zipf(nouns)}.`,
-  (r) => `Action item: ${r.pick(people)} to ${r.pick(['check', 'update', 'write', 'fix', 'ask about'])} the ${r.zipf(nouns)} ${r.zipf(nouns)} by ${r.pick(['Monday', 'Friday', 'next sprint', 'end of month'])}.`,
-  (r) => `The ${r.zipf(nouns)} latency went from ${10 + r.int(900)} ms to ${5 + r.int(200)} ms once the ${r.zipf(nouns)} was ${r.pick(verbs)}.`,
+  (r) => `We ${r.pick(verbs)} the ${r.pick(adjectives)} ${term(r)} after the ${term(r)} ${term(r)} became ${r.pick(adjectives)}.`,
+  (r) => `${cap(r.pick(people))} ${r.pick(verbs)} that the ${term(r)} should use a ${r.pick(adjectives)} ${term(r)}.`,
+  (r) => `The ${term(r)} for ${cap(r.pick(projects))} is ${r.pick(adjectives)}; ${r.pick(people)} owns the ${term(r)}.`,
+  (r) => `Remember: ${term(r)} ${term(r)} must be ${r.pick(verbs)} before the ${term(r)}.`,
+  (r) => `${cap(r.pick(people))} prefers ${r.pick(adjectives)} ${term(r)} over ${r.pick(adjectives)} ${term(r)}.`,
+  (r) => `Today we ${r.pick(verbs)} ${1 + r.int(40)} ${term(r)} items and ${r.pick(verbs)} the ${term(r)}.`,
+  (r) => `Action: ${r.pick(people)} to ${r.pick(['check', 'update', 'write', 'fix', 'ask about'])} the ${term(r)} ${term(r)} by ${r.pick(['Monday', 'Friday', 'next sprint', 'end of month'])}.`,
+  (r) => `The ${term(r)} went from ${10 + r.int(900)} ms to ${5 + r.int(200)} ms once the ${term(r)} was ${r.pick(verbs)}.`,
 ];
 
 const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
@@ -90,13 +105,20 @@ export function memories(seed: number, from: number, to: number): GeneratedMemor
 
 export interface SearchCase { query: string; tree: string }
 
-/** Search cases: 1-2 content words with a 1- or 2-level tree prefix (what agents typically send). */
-export function searchCases(seed: number, n: number): SearchCase[] {
-  const r = rng(seed ^ 0x5eed);
+const contentWords = new Set([...nouns, ...jargon]);
+
+/**
+ * Search cases like an agent's: 1-2 content words taken from a memory that exists (so frequent
+ * words are searched more often, as in real use), within a 1- or 2-level tree prefix.
+ */
+export function searchCases(seed: number, n: number, size: number): SearchCase[] {
+  const r = rng((seed ^ 0x5eed) + size);
   return Array.from({ length: n }, () => {
-    const words = r.next() < 0.6 ? [r.zipf(nouns)] : [r.zipf(nouns), r.pick([...nouns, ...adjectives])];
-    const area = r.pick(['projects', 'people', 'meetings', 'notes', 'decisions', 'research']);
-    const tree = r.next() < 0.5 ? `/${area}` : area === 'people' ? `/people/${r.pick(people)}` : `/projects/${r.pick(projects)}`;
-    return { query: words.join(' '), tree };
+    const source = memoryAt(seed, r.int(size));
+    const words = [...new Set(source.content.toLowerCase().match(/[a-z]+/g)!.filter((w) => contentWords.has(w)))];
+    const query = Array.from({ length: r.next() < 0.5 ? 1 : 2 }, () => r.pick(words)).filter((w, i, a) => a.indexOf(w) === i).join(' ');
+    const parts = source.tree.split('/').filter(Boolean);
+    const tree = '/' + parts.slice(0, r.next() < 0.5 || parts.length < 2 ? 1 : 2).join('/');
+    return { query, tree };
   });
 }

@@ -4,13 +4,19 @@ import { post } from './http.js';
 // Runs in a child process (its own event loop and core): `concurrency` keep-alive connections each
 // send requests back to back for `durationMs`, cycling through `bodies`.
 export interface LoadJob { url: string; headers: Record<string, string>; bodies: string[]; concurrency: number; warmupMs: number; durationMs: number }
-export interface LoadResult { requests: number; errors: number; seconds: number; firstError?: string }
+export interface LoadResult {
+  /** Successful requests in the timed window, over `seconds`. */
+  requests: number; errors: number; seconds: number; firstError?: string;
+  /** Every request sent, warm-up and drain included (for cost per request). */
+  total: number;
+}
 
 const job = await new Promise<LoadJob>((resolve) => process.once('message', (m) => resolve(m as LoadJob)));
 const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
 let counting = false;
 let stop = false;
 let requests = 0;
+let total = 0;
 let errors = 0;
 let firstError: string | undefined;
 let next = 0;
@@ -20,6 +26,7 @@ async function client() {
     const body = job.bodies[next++ % job.bodies.length]!;
     try {
       const text = await post(agent, job.url, body, job.headers);
+      total++;
       if (!text.startsWith('{"jsonrpc":"2.0","id":1,"result"')) throw new Error(text.slice(0, 300));
       if (counting) requests++;
     } catch (err) {
@@ -39,4 +46,4 @@ const seconds = (performance.now() - started) / 1000;
 stop = true;
 await Promise.all(clients);
 agent.destroy();
-process.send!({ requests, errors, seconds, firstError } satisfies LoadResult);
+process.send!({ requests, errors, seconds, firstError, total } satisfies LoadResult);

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { SCHEMA_VERSION } from '../../db/migrate.js';
 import { AppError } from '../contracts/errors.js';
 import type { Services } from '../context.js';
 import type { CredentialVerifiers } from '../auth/authenticate.js';
 import { rpcError } from '../rpc/jsonrpc.js';
+import { bodyLimit } from './body-limit.js';
 import { rpcRoute } from './rpc-route.js';
 import { version } from '../version.js';
 
