@@ -1,4 +1,5 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { version } from '../server/version.js';
 import { renderResult, shapeResult } from './render.js';
@@ -20,9 +21,15 @@ const instructions =
 
 export const toolError = (message: string): CallToolResult => ({ isError: true, content: [{ type: 'text', text: message }] });
 
+// One validator for every per-request server: the SDK would otherwise build a new Ajv each time
+// (about a third of a stateless request's protocol cost). It is only used for elicitation replies.
+let validator: AjvJsonSchemaValidator | undefined;
+
 /** An MCP server exposing the registry's tools; one per request (stateless HTTP) or per process (stdio). */
 export function createMcpServer(run: ToolExecutor, classify: ClassifyError, onInternal: (tool: string, err: unknown) => void): Server {
-  const server = new Server({ name: 'memory-engine', title: 'Memory Engine', version }, { capabilities: { tools: { listChanged: false } }, instructions });
+  const server = new Server({ name: 'memory-engine', title: 'Memory Engine', version }, {
+    capabilities: { tools: { listChanged: false } }, instructions, jsonSchemaValidator: (validator ??= new AjvJsonSchemaValidator()),
+  });
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: toolEntries().map((e) => e.tool) }));
   server.setRequestHandler(CallToolRequestSchema, async (req): Promise<CallToolResult> => {
     const entry = findTool(req.params.name);
