@@ -2,6 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { openDatabase, type Database } from '../db/connect.js';
 import { migrate } from '../db/migrate.js';
+import { startMaintenance } from '../db/maintenance.js';
 import type { CredentialVerifiers } from './auth/authenticate.js';
 import { flushKeyUsage } from './auth/api-keys.js';
 import { startAuthCleanup } from './auth/cleanup.js';
@@ -87,6 +88,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const usageTimer = setInterval(() => flushKeyUsage(db.sql).catch((e) => log.warn('key usage flush failed', { error: String(e) })), 30_000);
   usageTimer.unref();
   const stopAuthCleanup = startAuthCleanup(db.sql, log);
+  // Server Postgres has autovacuum; the embedded database does not (db/maintenance.ts).
+  const stopMaintenance = db.kind === 'embedded' ? startMaintenance(db.sql, log) : async () => {};
 
   let closing: Promise<void> | undefined;
   return {
@@ -106,6 +109,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         await embedder.stop();
         await flushKeyUsage(db.sql).catch(() => {});
         await auth.close();
+        await stopMaintenance();
         if (!opts.database) await db.close();
       })();
       return closing;

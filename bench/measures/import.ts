@@ -1,3 +1,4 @@
+import { maintain } from '../../db/maintenance.js';
 import { memories } from '../harness/generate.js';
 import type { Report } from '../harness/report.js';
 import type { BenchTarget } from '../harness/setup.js';
@@ -7,8 +8,8 @@ export const BATCH = 1000;
 
 /**
  * Grows the target's data set to `to` memories through memory.batchCreate (1000 per call) with
- * `callers` concurrent clients, and reports the rate. Ends with VACUUM ANALYZE, as autovacuum does
- * on server Postgres within a minute of a bulk load (statistics, visibility map, GIN pending list).
+ * `callers` concurrent clients, and reports the rate. Ends with VACUUM ANALYZE of the tables that
+ * grew, which autovacuum (server) or db/maintenance.ts (embedded) does within a minute of a load.
  */
 export async function grow(target: BenchTarget, report: Report, seed: number, to: number, callers: number, vacuum = true) {
   const from = target.count;
@@ -33,5 +34,5 @@ export async function grow(target: BenchTarget, report: Report, seed: number, to
     target: { kind: 'min', value: target.targets.importPerSec },
     note: `batchCreate ×${BATCH}, ${seconds.toFixed(1)} s`,
   });
-  if (vacuum) await target.db.sql`vacuum analyze core.memory`;
+  if (vacuum) await maintain(target.db.sql);
 }
