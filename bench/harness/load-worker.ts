@@ -9,6 +9,8 @@ export interface LoadResult {
   requests: number; errors: number; seconds: number; firstError?: string;
   /** Every request sent, warm-up and drain included (for cost per request). */
   total: number;
+  /** Successful requests in each second of the timed window (shows drift under sustained load). */
+  perSecond: number[];
 }
 
 const job = await new Promise<LoadJob>((resolve) => process.once('message', (m) => resolve(m as LoadJob)));
@@ -20,6 +22,8 @@ let total = 0;
 let errors = 0;
 let firstError: string | undefined;
 let next = 0;
+let started = 0;
+const perSecond: number[] = [];
 
 async function client() {
   while (!stop) {
@@ -28,7 +32,11 @@ async function client() {
       const text = await post(agent, job.url, body, job.headers);
       total++;
       if (!text.startsWith('{"jsonrpc":"2.0","id":1,"result"')) throw new Error(text.slice(0, 300));
-      if (counting) requests++;
+      if (counting) {
+        requests++;
+        const second = Math.floor((performance.now() - started) / 1000);
+        perSecond[second] = (perSecond[second] ?? 0) + 1;
+      }
     } catch (err) {
       if (counting) errors++;
       firstError ??= String((err as Error).message ?? err);
@@ -38,12 +46,12 @@ async function client() {
 
 const clients = Array.from({ length: job.concurrency }, client);
 await new Promise((r) => setTimeout(r, job.warmupMs));
+started = performance.now();
 counting = true;
-const started = performance.now();
 await new Promise((r) => setTimeout(r, job.durationMs));
 counting = false;
 const seconds = (performance.now() - started) / 1000;
 stop = true;
 await Promise.all(clients);
 agent.destroy();
-process.send!({ requests, errors, seconds, firstError, total } satisfies LoadResult);
+process.send!({ requests, errors, seconds, firstError, total, perSecond: Array.from(perSecond, (n) => n ?? 0) } satisfies LoadResult);

@@ -1,7 +1,8 @@
 import { get } from './get.js';
+import { getSustained } from './get-sustained.js';
 import { search } from './search.js';
 import type { Measure } from './types.js';
 import { mcpSearch, mcpStdioInit } from '../mcp-measures.js';
 
 /** Every measurement, in the order they run. Add new ones here (see bench/README.md). */
-export const measures: Measure[] = [search, get, mcpSearch, mcpStdioInit];
+export const measures: Measure[] = [search, get, getSustained, mcpSearch, mcpStdioInit];

@@ -1,0 +1,34 @@
+import { runLoad } from '../harness/load.js';
+import type { BenchContext, Measure } from './types.js';
+
+/**
+ * memory.get under sustained saturation (30 s, 32 clients, more than the pool has connections):
+ * compares the first and the last 5 seconds, so a per-request cost that grows with uptime shows.
+ * This is how the postgres.js queue growth (patches/postgres+3.4.9.patch) was found: unpatched,
+ * throughput fell ~15-20 % within a minute here while CPU per request rose.
+ */
+export const getSustained: Measure = {
+  name: 'get-sustained',
+  when: 'once',
+  async run({ target, report, quick }: BenchContext) {
+    if (quick) return;
+    const rows = await target.db.sql<{ id: string }[]>`select id from core.memory order by md5(id::text) limit 1000`;
+    const res = await runLoad({
+      url: `${target.server.url}/api/v1/memory/rpc`,
+      headers: { authorization: `Bearer ${target.key}` },
+      bodies: rows.map((r) => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'memory.get', params: { id: r.id } })),
+      concurrency: 32, warmupMs: 500, durationMs: 30_000,
+    });
+    const rate = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const first = rate(res.perSecond.slice(0, 5));
+    const last = rate(res.perSecond.slice(-5));
+    report.add({
+      db: target.label,
+      metric: 'memory.get sustained, last 5 s of 30 s',
+      value: last,
+      unit: 'req/s',
+      target: { kind: 'min', value: target.targets.getRps },
+      note: `first 5 s ${Math.round(first).toLocaleString('en-US')} req/s (last/first ${(last / first).toFixed(2)}); 32 clients${res.errors ? `, ${res.errors} ERRORS: ${res.firstError}` : ''}`,
+    });
+  },
+};
