@@ -11,10 +11,11 @@ import * as users from './users/handlers.js';
 import * as context from './users/context.js';
 import * as connectors from './users/connectors.js';
 import * as embeddings from './embeddings/status.js';
+import * as invites from './invites/handlers.js';
 
 /** Every operation the server carries out, by name. Each contract has exactly one handler. */
 export const operations: ReadonlyMap<string, Operation> = (() => {
-  const modules = [access, bulk, history, read, write, search, spaces, users, context, connectors, embeddings] as Record<string, unknown>[];
+  const modules = [access, bulk, history, read, write, search, spaces, users, context, connectors, embeddings, invites] as Record<string, unknown>[];
   const byName = new Map<string, Operation>();
   for (const mod of modules) {
     for (const op of Object.values(mod) as Operation[]) {
