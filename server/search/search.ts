@@ -47,9 +47,9 @@ async function keywordSearch(input: z.output<typeof memorySearch.input>, ctx: Op
   const limit = input.limit ?? 10;
   const offset = Number(decodeCursor(input.cursor, 'o') ?? 0);
   await checkFilters(sql, input);
-  // A subtree filter is checked on the full-text matches rather than through the tree index:
-  // `m.tree || ''` (the same path) keeps the planner from ANDing the GiST tree index into the
-  // bitmap, which measured slower on all but the least selective queries (see bench/README.md).
+  // A subtree is matched in the full-text GIN index through the hashes of each memory's ancestor
+  // paths (migration 0005), then checked exactly. `m.tree || ''` (the same path) keeps the planner
+  // from ANDing the GiST tree index into the bitmap, which measured slower (see bench/README.md).
   const subtree = input.tree !== undefined && !input.exactTree;
   const filters = searchFilters(sql, subtree ? { ...input, tree: undefined } : input);
   const rows = await sql<Hit[]>`
@@ -58,6 +58,7 @@ async function keywordSearch(input: z.output<typeof memorySearch.input>, ctx: Op
       select m.id, ts_rank_cd(m.fts, q.q, 32) as score
       from core.memory m, q
       where m.space_id = ${ctx.space.id} and m.fts @@ q.q ${filters}
+        ${subtree && input.tree ? sql`and m.tree_ancestors @> array[hashtextextended(${input.tree}, 0)]` : sql``}
         ${subtree ? sql`and (m.tree || ''::ltree) <@ ${input.tree!}::ltree` : sql``}
         and ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`m.tree`)}
       order by score desc, m.id desc
