@@ -14,6 +14,11 @@ if (server.bootstrap) {
       `    -H 'content-type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"memory.create","params":{"tree":"/notes","content":"hello"}}'\n\n`,
   );
 }
+// No identity provider configured: a one-time sign-in link for the owner (AUTH_DESIGN.md).
+const ownerLink = server.auth.ownerSignInLink();
+if (ownerLink) {
+  process.stderr.write(`\nSign in on the web as the owner (one-time link, valid 15 minutes, from this machine only):\n\n  ${ownerLink}\n\n`);
+}
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
