@@ -10,6 +10,7 @@ import { accessTokenVerifier, type VerifyAccessToken } from './access-tokens.js'
 import type { CredentialVerifiers } from './authenticate.js';
 import { AUTH_BASE_PATH, CLI_CLIENT_ID, createBetterAuth, providerList, resourceIds, type Auth } from './better-auth.js';
 import { checkCsrf } from './csrf.js';
+import { hashToken } from './hash.js';
 import { OWNER_SIGN_IN_PATH, OwnerLinks } from './owner-link.js';
 import { ensureOwnerUser } from './owner-user.js';
 import { resolveAuthSecret } from './secret.js';
@@ -71,20 +72,31 @@ export async function startAuth(svc: Services, config: ServerConfig, origin: str
     return caller;
   };
   const allowedOrigins = new Set([origin]);
-  const sessionCookie = /(?:^|;\s*)(?:__Secure-)?me\.session_token=/;
+  const sessionCookie = /(?:^|;\s*)(?:__Secure-)?me\.session_token=([^;]+)/;
+  // Verified sessions are cached for a few seconds (better-auth's getSession costs milliseconds of
+  // CPU); signing out or revoking sessions through this server empties the cache at once.
+  const sessions = new Map<string, { at: number; caller: Caller }>();
+  const SESSION_TTL_MS = 5_000;
 
   const verifiers: CredentialVerifiers = {
     bearer: async (token) => withPrincipal(await verifyAccessToken(token, { audience: resources.api })),
     async cookie(req) {
-      if (!sessionCookie.test(req.headers.get('cookie') ?? '')) return null;
+      const value = sessionCookie.exec(req.headers.get('cookie') ?? '')?.[1];
+      if (!value) return null;
       checkCsrf(req, allowedOrigins);
+      const key = hashToken(value);
+      const hit = sessions.get(key);
+      if (hit && Date.now() - hit.at < SESSION_TTL_MS) return hit.caller;
       const found = await auth.api.getSession({ headers: req.headers });
       if (!found) return null;
       const { user } = found;
-      return withPrincipal({
+      const caller = await withPrincipal({
         principalId: user.id, kind: 'user', name: user.name || 'user', email: user.email,
         credential: 'session', restriction: null, scopes: null,
       });
+      if (sessions.size > 10_000) sessions.clear();
+      if (caller) sessions.set(key, { at: Date.now(), caller });
+      return caller;
     },
   };
 
@@ -109,6 +121,9 @@ export async function startAuth(svc: Services, config: ServerConfig, origin: str
         if (c.req.path === `${AUTH_BASE_PATH}${OWNER_SIGN_IN_PATH}`) {
           const peer = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
           if (!isLoopback(peer)) return c.json({ error: 'the owner sign-in link works only from this machine (a loopback address)' }, 403);
+        }
+        if (c.req.method === 'POST' && /\/(sign-out|revoke-sessions?|revoke-other-sessions|delete-user)$/.test(c.req.path)) {
+          return auth.handler(c.req.raw).finally(() => sessions.clear());
         }
         return auth.handler(c.req.raw);
       });

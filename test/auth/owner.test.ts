@@ -28,6 +28,11 @@ describe('local owner sign-in', () => {
     const read = await s.post('/api/v1/memory/rpc', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'memory.get', params: { id: memory.id } }), { cookie, origin: s.url });
     assert.equal(((await read.json()) as { result: { content: string } }).result.content, 'written with the bootstrap key');
 
+    const signOut = await fetch(`${s.url}/api/v1/auth/sign-out`, { method: 'POST', headers: { cookie, origin: s.url, 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(signOut.status, 200);
+    const after = await s.post('/api/v1/user/rpc', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'whoami', params: {} }), { cookie, origin: s.url });
+    assert.equal(after.status, 401, 'signed out: the session no longer works, at once');
+
     const again = await fetch(link, { redirect: 'manual' });
     assert.equal(again.status, 302);
     assert.equal(new URL(again.headers.get('location')!, s.url).searchParams.get('error'), 'OWNER_LINK_INVALID');
