@@ -1,4 +1,5 @@
 import { MeError } from './errors.js';
+import { post } from './http.js';
 
 export type Endpoint = 'memory' | 'user';
 
@@ -14,7 +15,7 @@ export interface TransportOptions {
   onUnauthorized?: (rejectedToken: string | null) => Promise<boolean> | boolean;
   /** Default space slug, sent as X-Me-Space (a per-call `space` param wins on the server). */
   space?: string;
-  /** Injected fetch (tests, proxies). */
+  /** Injected fetch (proxies, custom agents); default: node:http(s), which starts faster than fetch. */
   fetch?: typeof fetch;
   /** Extra headers on every request (e.g. a user agent). */
   headers?: Record<string, string>;
@@ -30,26 +31,27 @@ interface RpcBody {
 /** One JSON-RPC 2.0 call to `<server>/api/v1/<endpoint>/rpc`, with one retry after a 401 if onUnauthorized allows. */
 export async function rpc(opts: TransportOptions, endpoint: Endpoint, method: string, params: object = {}): Promise<unknown> {
   const url = `${opts.server.replace(/\/+$/, '')}/api/v1/${endpoint}/rpc`;
-  const doFetch = opts.fetch ?? fetch;
-  const send = async (token: string | null) => {
+  const send = async (token: string | null): Promise<{ status: number; text: string }> => {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...opts.headers };
     if (token) headers.authorization = `Bearer ${token}`;
     if (opts.space) headers['x-me-space'] = opts.space;
+    const body = JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params });
     try {
-      return await doFetch(url, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }) });
+      if (!opts.fetch) return await post(url, headers, body);
+      const res = await opts.fetch(url, { method: 'POST', headers, body });
+      return { status: res.status, text: await res.text() };
     } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new MeError('NETWORK', `cannot reach ${opts.server}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, { method });
+      const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+      throw new MeError('NETWORK', `cannot reach ${opts.server}: ${e.code ?? e.cause?.code ?? e.cause?.message ?? e.message}`, { method });
     }
   };
   let token = await opts.getToken();
   let res = await send(token);
   if (res.status === 401 && opts.onUnauthorized && (await opts.onUnauthorized(token))) {
-    await res.body?.cancel();
     token = await opts.getToken();
     res = await send(token);
   }
-  const text = await res.text();
+  const text = res.text;
   let body: RpcBody;
   try {
     body = JSON.parse(text) as RpcBody;
@@ -61,7 +63,7 @@ export async function rpc(opts: TransportOptions, endpoint: Endpoint, method: st
     const code = appCode ?? (res.status === 401 ? 'UNAUTHORIZED' : 'ERROR');
     throw new MeError(code, body.error.message, { status: res.status, rpcCode: body.error.code, method, data });
   }
-  if (!res.ok) throw new MeError('PROTOCOL', `${url} answered HTTP ${res.status}`, { status: res.status, method });
+  if (res.status < 200 || res.status >= 300) throw new MeError('PROTOCOL', `${url} answered HTTP ${res.status}`, { status: res.status, method });
   if (!('result' in body)) throw new MeError('PROTOCOL', `${url} answered without a result`, { status: res.status, method });
   return body.result;
 }

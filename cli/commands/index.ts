@@ -1,6 +1,7 @@
 import type { CommandClass } from 'clipanion';
 import { ApiKeyCreateCommand, ApiKeyListCommand, ApiKeyRevokeCommand, GrantListCommand, GrantRemoveCommand, GrantSetCommand } from './access.js';
 import { EditCommand } from './edit.js';
+import { InviteAcceptCommand, InviteCreateCommand, InviteListCommand, InviteRevokeCommand } from './invite.js';
 import { ServeCommand } from './serve.js';
 import { LoginCommand, LogoutCommand, StatusCommand, VersionCommand, WhoamiCommand } from './session.js';
 import { SpaceCreateCommand, SpaceDeleteCommand, SpaceListCommand, SpaceRenameCommand, SpaceUseCommand } from './space.js';
@@ -13,6 +14,7 @@ export const staticCommands: CommandClass[] = [
   SpaceListCommand, SpaceCreateCommand, SpaceRenameCommand, SpaceDeleteCommand, SpaceUseCommand,
   GrantSetCommand, GrantRemoveCommand, GrantListCommand,
   ApiKeyCreateCommand, ApiKeyListCommand, ApiKeyRevokeCommand,
+  InviteCreateCommand, InviteListCommand, InviteRevokeCommand, InviteAcceptCommand,
   EditCommand, ImportCommand, ExportCommand,
   McpCommand, McpInstallCommand, ConnectorListCommand, ConnectorRevokeCommand,
 ] as unknown as CommandClass[];

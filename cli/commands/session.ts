@@ -76,8 +76,13 @@ export class StatusCommand extends MeCommand {
         // Refreshing may have happened during the call: show the current expiry.
         const now = await bearer.current();
         if (now?.expiresAt) status.tokenExpiresAt = new Date(now.expiresAt).toISOString();
-        const probe = (await client.call('memory.search', { limit: 1 })) as { embeddingsPending?: number };
-        status.embeddingBacklog = probe.embeddingsPending ?? null;
+        const { findSpec } = await import('../spec/load.js');
+        if (await findSpec('embeddings.status')) {
+          const e = (await client.call('embeddings.status', {})) as { available: boolean; pending: number; failing: number };
+          status.semanticSearch = e.available;
+          status.embeddingBacklog = e.pending;
+          if (e.failing) status.embeddingFailing = e.failing;
+        }
       } catch (err) {
         status.error = err instanceof MeError ? `${err.message} (${err.code})` : String(err);
       }

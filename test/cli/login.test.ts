@@ -33,9 +33,9 @@ after(async () => {
 });
 
 /** Runs `me login --no-browser`, drives the printed URL through Chromium, returns the exit code and output. */
-async function login(account: string) {
+async function login(account: string, e: Record<string, string> = env) {
   const child = spawn(process.execPath, [BIN, 'login', '--no-browser', '--json', '--server', world.server.url], {
-    env: { ...process.env, ...env, ME_API_KEY: '' },
+    env: { ...process.env, ...e, ME_API_KEY: '' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -132,6 +132,31 @@ describe('me login (OAuth, loopback redirect) and the refresh-aware credential',
     assert.ok(keys.keys.some((k: { id: string }) => k.id === pat.id));
     assert.equal((await meJson(['apikey', 'revoke', pat.id], { env })).revoked, true);
     assert.equal((await me(['count'], { env: withPat })).code, 1);
+  });
+
+  it('invitations: a link redeemed by another user, an email invitation accepted', async () => {
+    await meJson(['space', 'create', 'cli-team'], { env });
+    const link = await meJson(['invite', 'create', '--space', 'cli-team', '--level', 'read', '--ttl', '2d'], { env });
+    assert.match(link.link, /^inv\./);
+    const email = await meJson(['invite', 'create', 'ivan@example.test', '--space', 'cli-team', '--tree', '/shared', '--level', 'write'], { env });
+    const listed = await meJson(['invite', 'list', '--space', 'cli-team'], { env });
+    assert.deepEqual(listed.invitations.map((i: { id: string }) => i.id).sort(), [link.id, email.id].sort());
+
+    const other = sandbox();
+    try {
+      const e2 = { ...other.env, ME_SERVER: world.server.url };
+      assert.equal((await login('invitee', e2)).code, 0);
+      const pending = await meJson(['invite', 'list', '--pending'], { env: e2 });
+      assert.deepEqual(pending.invitations.map((i: { id: string }) => i.id), [email.id]);
+      const joined = await meJson(['invite', 'accept', email.id], { env: e2 });
+      assert.deepEqual([joined.space, joined.level, joined.tree], ['cli-team', 'write', '/shared']);
+      assert.equal((await meJson(['remember', 'from ivan', '--tree', '/shared', '--space', 'cli-team'], { env: e2 })).outcome, 'created');
+      const redeemed = await meJson(['invite', 'accept', link.link], { env: e2 });
+      assert.equal(redeemed.space, 'cli-team');
+      assert.equal((await meJson(['invite', 'revoke', link.id, '--space', 'cli-team'], { env })).revoked, true);
+    } finally {
+      other.cleanup();
+    }
   });
 
   it('logout revokes the refresh token at the server and forgets the tokens', async () => {
