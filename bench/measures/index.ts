@@ -3,6 +3,7 @@ import { getSustained } from './get-sustained.js';
 import { search } from './search.js';
 import type { Measure } from './types.js';
 import { mcpSearch, mcpStdioInit } from '../mcp-measures.js';
+import { cliStartup } from '../cli-startup.js';
 
 /** Every measurement, in the order they run. Add new ones here (see bench/README.md). */
-export const measures: Measure[] = [search, get, getSustained, mcpSearch, mcpStdioInit];
+export const measures: Measure[] = [search, get, getSustained, mcpSearch, mcpStdioInit, cliStartup];
