@@ -4,6 +4,7 @@ import { search } from './search.js';
 import type { Measure } from './types.js';
 import { mcpSearch, mcpStdioInit } from '../mcp-measures.js';
 import { cliStartup } from '../cli-startup.js';
+import { authCredentials } from '../auth-credentials.js';
 
 /** Every measurement, in the order they run. Add new ones here (see bench/README.md). */
-export const measures: Measure[] = [search, get, getSustained, mcpSearch, mcpStdioInit, cliStartup];
+export const measures: Measure[] = [search, get, getSustained, mcpSearch, mcpStdioInit, cliStartup, authCredentials];

@@ -52,11 +52,18 @@ export function accessTokenVerifier(sql: Sql, issuer: string, loadJwks: () => Pr
     }
   }
 
+  // A JWT cannot be revoked before it expires, so remembering a verified one (never past its exp)
+  // loses nothing and saves the signature check (~0.1 ms) on the next request.
+  const verifiedJwts = new Map<string, { caller: Caller; until: number }>();
+
   return async (token, { audience, allowUnbound = true }) => {
     if (looksLikeJwt(token)) {
+      const key = `${audience}\u0000${hashToken(token)}`;
+      const hit = verifiedJwts.get(key);
+      if (hit && hit.until > Date.now()) return hit.caller;
       const claims = await verifyJwt(token, audience);
-      if (!claims?.sub) return null;
-      return {
+      if (!claims?.sub || typeof claims.exp !== 'number') return null;
+      const caller: Caller = {
         principalId: claims.sub,
         kind: 'user',
         name: typeof claims.name === 'string' && claims.name ? claims.name : 'user',
@@ -65,6 +72,9 @@ export function accessTokenVerifier(sql: Sql, issuer: string, loadJwks: () => Pr
         restriction: null,
         scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
       };
+      if (verifiedJwts.size > 10_000) verifiedJwts.clear();
+      verifiedJwts.set(key, { caller, until: Math.min(claims.exp * 1000, Date.now() + 60_000) });
+      return caller;
     }
     if (token.length > 512) return null;
     const [row] = await sql<{ user_id: string; scopes: string[]; resources: string[] | null; name: string; email: string }[]>`

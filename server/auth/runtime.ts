@@ -31,6 +31,8 @@ export interface AuthRuntime {
   verifyForResource(token: string, audience: string): Promise<Caller | null>;
   /** Issues a one-time owner sign-in link (null when identity providers are configured). */
   ownerSignInLink(): string | null;
+  /** Drops the cached cookie sessions (the bench measures the uncached path with it). */
+  forgetSessions(): void;
   /** Mounts better-auth and the AS metadata documents. */
   mount(app: Hono): void;
   close(): Promise<void>;
@@ -106,6 +108,7 @@ export async function startAuth(svc: Services, config: ServerConfig, origin: str
   return {
     auth, origin, issuer, resources, providers, verifiers, verifyAccessToken,
     verifyForResource: async (token, audience) => withPrincipal(await verifyAccessToken(token, { audience, allowUnbound: false })),
+    forgetSessions: () => sessions.clear(),
     ownerSignInLink() {
       if (providers.length > 0 || !ownerId) return null;
       return `${issuer}${OWNER_SIGN_IN_PATH}?token=${ownerLinks.issue(ownerId)}`;

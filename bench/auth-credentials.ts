@@ -1,0 +1,70 @@
+// Per-request cost of each credential kind (issue 3 → Performance): the time `authenticate()` takes
+// to turn a request into a Caller, in process (no HTTP), for an API key (cache hit and cache miss),
+// a JWT access token (verified locally against the cached JWKS: no database round trip), an opaque
+// access token (one indexed lookup) and a cookie session (better-auth getSession + CSRF check; cache
+// hit and miss).
+// Registered in bench/measures/index.ts; see AUTH_DESIGN.md → "Cost per request".
+import { randomBytes } from 'node:crypto';
+import { forgetApiKey } from '../server/auth/api-keys.js';
+import { authenticate } from '../server/auth/authenticate.js';
+import { hashToken } from '../server/auth/hash.js';
+import { latency } from './harness/stats.js';
+import type { BenchContext, Measure } from './measures/types.js';
+
+export const authCredentials: Measure = {
+  name: 'auth',
+  when: 'once',
+  async run({ target, report, quick }: BenchContext) {
+    const { server } = target;
+    const svc = server.services;
+    const auth = server.auth;
+    const sql = svc.sql;
+    const [owner] = await sql<{ id: string; name: string; email: string }[]>`
+      select u.id, u.name, u.email from auth.users u join core.principal p on p.id = u.id order by p.created_at limit 1`;
+    if (!owner) throw new Error('bench auth: the bootstrap owner has no auth.users row');
+
+    // The four credentials, all for the bootstrap owner.
+    const { token: jwt } = await auth.auth.api.signJWT({ body: { payload: {
+      sub: owner.id, aud: auth.resources.api, iss: auth.issuer, scope: 'memory:read memory:write', name: owner.name, email: owner.email,
+    } } });
+    const opaque = randomBytes(24).toString('base64url');
+    await sql`insert into auth.oauth_access_token (token, client_id, user_id, scopes, expires_at, created_at)
+      values (${hashToken(opaque)}, 'me-cli', ${owner.id}, ${sql.json(['memory:read', 'memory:write'])}, now() + interval '1 hour', now())`;
+    const link = auth.ownerSignInLink();
+    if (!link) throw new Error('bench auth: no owner sign-in link (an identity provider is configured)');
+    const signIn = await fetch(link, { redirect: 'manual' });
+    const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith('me.session_token='))?.split(';')[0];
+    if (!cookie) throw new Error('bench auth: the owner link set no session cookie');
+
+    const url = `${server.url}/api/v1/memory/rpc`;
+    const request = (headers: Record<string, string>) => new Request(url, { method: 'POST', headers });
+    const keyId = (await authenticate(svc, request({ authorization: `Bearer ${target.key}` }), auth.verifiers)).keyId!;
+    const cases: [string, Record<string, string>, (() => void)?][] = [
+      ['API key (cached)', { authorization: `Bearer ${target.key}` }],
+      ['API key (cache miss)', { authorization: `Bearer ${target.key}` }, () => forgetApiKey(keyId)],
+      ['JWT access token', { authorization: `Bearer ${jwt}` }],
+      ['opaque access token', { authorization: `Bearer ${opaque}` }],
+      ['cookie session (cached)', { cookie, origin: server.url }],
+      ['cookie session (cache miss)', { cookie, origin: server.url }, () => auth.forgetSessions()],
+    ];
+    const n = quick ? 500 : 2000;
+    for (const [label, headers, before] of cases) {
+      const samples: number[] = [];
+      for (let i = 0; i < n + 50; i++) {
+        before?.();
+        const t = performance.now();
+        const caller = await authenticate(svc, request(headers), auth.verifiers);
+        if (i >= 50) samples.push(performance.now() - t);
+        if (caller.principalId !== owner.id) throw new Error(`bench auth: ${label} authenticated someone else`);
+      }
+      const l = latency(samples);
+      report.add({
+        db: target.label,
+        metric: `auth: ${label}`,
+        value: l.p50 * 1000,
+        unit: 'µs p50',
+        note: `p95 ${(l.p95 * 1000).toFixed(0)} µs, mean ${(l.mean * 1000).toFixed(0)} µs, ${n} sequential calls of authenticate()`,
+      });
+    }
+  },
+};
