@@ -6,14 +6,14 @@ export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_USAGE = 2;
 
-async function commandClasses(argv: string[]): Promise<CommandClass[]> {
+async function commandClasses(argv: string[]): Promise<{ classes: CommandClass[]; group: boolean }> {
   const [{ memoryCommands }, { staticCommands }] = await Promise.all([import('./commands/memory.js'), import('./commands/index.js')]);
   const all = [...staticCommands, ...memoryCommands(await loadSpecs())];
   // Clipanion compiles a state machine over every registered command on each run (~35 ms for all of
   // them): register only the commands that start with the first word, unless nothing does (help, typos).
   const first = argv[0];
   const some = first && !first.startsWith('-') ? all.filter((c) => (c.paths ?? []).some((p) => p[0] === first)) : [];
-  return some.length ? some : all;
+  return some.length ? { classes: some, group: true } : { classes: all, group: false };
 }
 
 /** Runs the CLI; returns the exit code: 0 ok, 1 error, 2 usage. */
@@ -21,7 +21,8 @@ export async function run(argv: string[]): Promise<number> {
   const { version } = JSON.parse((await import('node:fs')).readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   const cli = new Cli({ binaryLabel: 'Memory Engine', binaryName: 'me', binaryVersion: version, enableColors: false });
   cli.register(Builtins.HelpCommand);
-  for (const c of await commandClasses(argv)) cli.register(c);
+  const { classes, group } = await commandClasses(argv);
+  for (const c of classes) cli.register(c);
 
   const stderr = process.stderr;
   if (argv.length === 0 || (argv.length === 1 && ['--help', '-h', 'help'].includes(argv[0]!))) {
@@ -35,7 +36,12 @@ export async function run(argv: string[]): Promise<number> {
   } catch (err) {
     const text = cli.error(err as Error);
     // "Command not found" lists every command: keep the first line and point at --help instead.
-    stderr.write(/Command not found/.test(text) ? `error: unknown command \`me ${argv.join(' ')}\`\nhint: run \`me --help\` for the list of commands\n` : text);
+    if (/Command not found/.test(text) && group && argv.length === 1) {
+      // `me memory`, `me space`: show the group's commands.
+      stderr.write(`\`me ${argv[0]}\` needs a subcommand:\n\n` + cli.usage(null));
+    } else {
+      stderr.write(/Command not found/.test(text) ? `error: unknown command \`me ${argv.join(' ')}\`\nhint: run \`me --help\` for the list of commands\n` : text);
+    }
     return EXIT_USAGE;
   }
   if (command.help) {
