@@ -24,9 +24,14 @@ export const authCredentials: Measure = {
     if (!owner) throw new Error('bench auth: the bootstrap owner has no auth.users row');
 
     // The four credentials, all for the bootstrap owner.
-    const { token: jwt } = await auth.auth.api.signJWT({ body: { payload: {
-      sub: owner.id, aud: auth.resources.api, iss: auth.issuer, scope: 'memory:read memory:write', name: owner.name, email: owner.email,
-    } } });
+    const n = quick ? 500 : 2000;
+    const signJwt = async (jti: string) => (await auth.auth.api.signJWT({ body: { payload: {
+      sub: owner.id, aud: auth.resources.api, iss: auth.issuer, scope: 'memory:read memory:write', name: owner.name, email: owner.email, jti,
+    } } })).token;
+    const jwt = await signJwt('bench');
+    // Distinct tokens, so every call pays the signature check (a verified JWT is remembered).
+    const freshJwts: string[] = [];
+    for (let i = 0; i < n + 50; i++) freshJwts.push(await signJwt(`bench-${i}`));
     const opaque = randomBytes(24).toString('base64url');
     await sql`insert into auth.oauth_access_token (token, client_id, user_id, scopes, expires_at, created_at)
       values (${hashToken(opaque)}, 'me-cli', ${owner.id}, ${sql.json(['memory:read', 'memory:write'])}, now() + interval '1 hour', now())`;
@@ -39,21 +44,23 @@ export const authCredentials: Measure = {
     const url = `${server.url}/api/v1/memory/rpc`;
     const request = (headers: Record<string, string>) => new Request(url, { method: 'POST', headers });
     const keyId = (await authenticate(svc, request({ authorization: `Bearer ${target.key}` }), auth.verifiers)).keyId!;
-    const cases: [string, Record<string, string>, (() => void)?][] = [
-      ['API key (cached)', { authorization: `Bearer ${target.key}` }],
-      ['API key (cache miss)', { authorization: `Bearer ${target.key}` }, () => forgetApiKey(keyId)],
-      ['JWT access token', { authorization: `Bearer ${jwt}` }],
-      ['opaque access token', { authorization: `Bearer ${opaque}` }],
-      ['cookie session (cached)', { cookie, origin: server.url }],
-      ['cookie session (cache miss)', { cookie, origin: server.url }, () => auth.forgetSessions()],
+    const fixed = (headers: Record<string, string>) => () => headers;
+    const cases: [string, (i: number) => Record<string, string>, (() => void)?][] = [
+      ['API key (cached)', fixed({ authorization: `Bearer ${target.key}` })],
+      ['API key (cache miss)', fixed({ authorization: `Bearer ${target.key}` }), () => forgetApiKey(keyId)],
+      ['JWT access token (seen before)', fixed({ authorization: `Bearer ${jwt}` })],
+      ['JWT access token (first use)', (i) => ({ authorization: `Bearer ${freshJwts[i]}` })],
+      ['opaque access token', fixed({ authorization: `Bearer ${opaque}` })],
+      ['cookie session (cached)', fixed({ cookie, origin: server.url })],
+      ['cookie session (cache miss)', fixed({ cookie, origin: server.url }), () => auth.forgetSessions()],
     ];
-    const n = quick ? 500 : 2000;
-    for (const [label, headers, before] of cases) {
+    for (const [label, headersFor, before] of cases) {
       const samples: number[] = [];
       for (let i = 0; i < n + 50; i++) {
         before?.();
+        const req = request(headersFor(i));
         const t = performance.now();
-        const caller = await authenticate(svc, request(headers), auth.verifiers);
+        const caller = await authenticate(svc, req, auth.verifiers);
         if (i >= 50) samples.push(performance.now() - t);
         if (caller.principalId !== owner.id) throw new Error(`bench auth: ${label} authenticated someone else`);
       }
