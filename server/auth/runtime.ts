@@ -43,6 +43,10 @@ const isLoopback = (addr: string | undefined) => !!addr && (addr === '::1' || ad
 /** Builds the authentication runtime for a server whose public origin is known. */
 export async function startAuth(svc: Services, config: ServerConfig, origin: string): Promise<AuthRuntime> {
   const secret = resolveAuthSecret(config.auth.secret, config.dataDir);
+  if (/^https?:\/\/(0\.0\.0\.0|\[::\])(:|$)/.test(origin)) {
+    svc.log.warn('the server listens on all interfaces but ME_PUBLIC_URL is not set: sign-in and OAuth use ' +
+      `${origin}, which browsers and clients cannot reach; set ME_PUBLIC_URL to the URL people use`);
+  }
   // Embedded: share the one connection (a second would hang). Server: a small pg pool of its own.
   let pool: pg.Pool | null = null;
   let dialect: Dialect;
@@ -123,7 +127,9 @@ export async function startAuth(svc: Services, config: ServerConfig, origin: str
       app.on(['GET', 'POST'], `${AUTH_BASE_PATH}/*`, (c) => {
         if (c.req.path === `${AUTH_BASE_PATH}${OWNER_SIGN_IN_PATH}`) {
           const peer = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
-          if (!isLoopback(peer)) return c.json({ error: 'the owner sign-in link works only from this machine (a loopback address)' }, 403);
+          // Behind a reverse proxy the peer is the proxy: a forwarded request is not from this machine.
+          const forwarded = c.req.header('x-forwarded-for') ?? c.req.header('forwarded');
+          if (!isLoopback(peer) || forwarded) return c.json({ error: 'the owner sign-in link works only from this machine (a loopback address)' }, 403);
         }
         if (c.req.method === 'POST' && /\/(sign-out|revoke-sessions?|revoke-other-sessions|delete-user)$/.test(c.req.path)) {
           return auth.handler(c.req.raw).finally(() => sessions.clear());

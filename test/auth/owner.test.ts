@@ -39,6 +39,13 @@ describe('local owner sign-in', () => {
     assert.equal(again.headers.getSetCookie().some((c) => c.startsWith('me.session_token=') && !/Max-Age=0/i.test(c)), false);
   });
 
+  it('a link forwarded by a reverse proxy is refused', async () => {
+    const link = s.auth.ownerSignInLink()!;
+    const res = await fetch(link, { redirect: 'manual', headers: { 'x-forwarded-for': '203.0.113.9' } });
+    assert.equal(res.status, 403);
+    assert.equal(res.headers.getSetCookie().length, 0);
+  });
+
   it('a made-up token is refused', async () => {
     const res = await fetch(`${s.url}/api/v1/auth/owner-sign-in?token=forged`, { redirect: 'manual' });
     assert.equal(new URL(res.headers.get('location')!, s.url).searchParams.get('error'), 'OWNER_LINK_INVALID');
