@@ -129,7 +129,8 @@ export function deriveCommand(spec: OpSpec, overlay: Overlay): CommandClass {
     static override usage = Command.Usage({
       category,
       description: spec.summary,
-      details: [spec.description, overlay.details].filter(Boolean).join('\n\n') + `\n\nOperation: \`${spec.name}\`.`,
+      details: [spec.description, overlay.details].filter(Boolean).join('\n\n') + `\n\nOperation: \`${spec.name}\`.` +
+        (overlay.paths.length > 1 ? ` Also available as ${overlay.paths.slice(1).map((p) => `\`me ${p.join(' ')}\``).join(', ')}.` : ''),
       examples: overlay.examples,
     });
 

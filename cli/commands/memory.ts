@@ -149,7 +149,21 @@ export const overlays: Overlay[] = [
   },
 ];
 
-const genericExamples = (spec: OpSpec): [string, string][] => [[spec.summary, `$0 memory ${kebab(spec.name.slice('memory.'.length))} --help`]];
+// Examples for the commands that have no hand-written overlay; a contract added later gets one built
+// from its required inputs.
+const examples: Record<string, [string, string][]> = {
+  'memory.batchCreate': [['Store two memories in one transaction', `$0 memory batch-create --memories '[{"content":"one","tree":"/a"},{"content":"two","tree":"/b","name":"two"}]'`]],
+  'memory.getByPath': [['Fetch a named memory', '$0 memory get-by-path --path /team/process/deploys']],
+  'memory.deleteByPath': [['Delete a named memory', '$0 memory delete-by-path --path /notes/todo']],
+  'memory.deleteTree': [['Delete a subtree (count first with --dry-run)', '$0 memory delete-tree --tree /scratch --dry-run']],
+  'memory.move': [['Move a subtree', '$0 memory move --from /inbox --to /archive/inbox']],
+  'memory.copy': [['Copy a subtree', '$0 memory copy --from /templates/project --to /projects/beta']],
+};
+const genericExamples = (spec: OpSpec): [string, string][] =>
+  examples[spec.name] ?? [[
+    spec.summary,
+    `$0 memory ${kebab(spec.name.slice('memory.'.length))} ${(spec.input.required ?? []).filter((p) => p !== 'space').map((p) => `--${kebab(p)} <${p}>`).join(' ')}`.trimEnd(),
+  ]];
 
 /** Every memory command: the overlays, and `me memory <kebab-name>` for each memory contract not covered by one at that path. */
 export function memoryCommands(specs: OpSpec[]) {
