@@ -5,6 +5,7 @@ import {
   detectFormat, FORMATS, isDirectory, markdownFile, parseDocument, readMarkdownDir, renderMarkdown, writeFileMkdir,
   type Format, type Item,
 } from '../io/formats.js';
+import { checkpoint } from '../io/checkpoint.js';
 import { progress } from '../util/progress.js';
 import { MeCommand } from './base.js';
 
@@ -48,7 +49,9 @@ export class ImportCommand extends MeCommand {
       '{tree, name, content, meta, temporal} (or {path, content, …}); NDJSON one such object per line; `-` reads ' +
       'stdin. Memories are written in batches (memory.batchCreate, all-or-nothing per batch) with a progress bar. ' +
       'Named memories make an import idempotent and resumable: run it again after an interruption and existing ' +
-      'ones are replaced (default) or kept (--on-conflict ignore); unnamed memories would be stored twice.',
+      'ones are replaced (default) or kept (--on-conflict ignore). An interrupted import also remembers what it ' +
+      'stored (a checkpoint under ~/.cache/me/imports), and the next run of the same import skips that, so ' +
+      'unnamed memories are not stored twice either.',
     examples: [
       ['Import a folder of notes under /notes', '$0 import ./notes --tree /notes'],
       ['Import an export from another space', '$0 import backup.ndjson --space team-notes'],
@@ -92,8 +95,18 @@ export class ImportCommand extends MeCommand {
     const unnamed = items.filter((i) => !i.name).length;
     if (unnamed && !this.dryRun) this.note(`note: ${unnamed} memories have no name; importing them again would store them twice.`);
 
-    const total = { items: items.length, created: 0, replaced: 0, ignored: 0, skipped, batches: 0 };
+    const settings = await this.settings();
+    const { resolve } = await import('node:path');
+    const cp = checkpoint({ server: settings.server, space: settings.space, source: this.source === '-' ? '-' : resolve(this.source), tree: this.tree });
+    const hashes = new Map(items.map((it) => [it, cp.hash(it)]));
+    const resumed = items.filter((it) => cp.has(hashes.get(it)!)).length;
+    if (resumed && !this.dryRun) {
+      this.note(`Resuming: ${resumed} memories were imported by an earlier, interrupted run; skipping them.`);
+      items = items.filter((it) => !cp.has(hashes.get(it)!));
+    }
+    const total = { items: items.length + resumed, created: 0, replaced: 0, ignored: 0, skipped, resumed, batches: 0 };
     if (this.dryRun || !items.length) {
+      if (!this.dryRun) cp.clear();
       await this.emit({ ...total, dryRun: this.dryRun }, () => `${items.length} memories to import${this.dryRun ? ' (dry run: nothing written)' : ''}.`);
       return 0;
     }
@@ -119,16 +132,18 @@ export class ImportCommand extends MeCommand {
           const first = batch[0]!;
           err.details.data = {
             ...err.details.data,
-            hint: `${done} of ${items.length} were imported before this batch (starting at ${joinTree(first.tree, first.name ?? '')}); fix the input and run the same import again to resume`,
+            hint: `${done + resumed} of ${items.length + resumed} were imported before this batch (starting at ${joinTree(first.tree, first.name ?? '')}); fix the input and run the same import again to resume`,
           };
         }
         throw err;
       }
+      cp.record(batch.map((it) => hashes.get(it)!));
       total.batches++;
       done += batch.length;
       bar.update(done);
     }
     bar.done();
+    cp.clear();
     await this.emit(total, () => `Imported ${items.length} memories: ${total.created} created, ${total.replaced} replaced, ${total.ignored} kept as they were.`);
     return 0;
   }

@@ -94,4 +94,20 @@ describe('me import / export', () => {
     assert.match(r.stderr, /run the same import again to resume/);
     assert.equal((await meJson(['count', '/ok'], { env })).count, 0, 'the batch is all or nothing');
   });
+
+  it('an interrupted import resumes without storing unnamed memories twice', async () => {
+    const file = join(box.home, 'unnamed.ndjson');
+    const line = (i: number, tree = '/resume') => JSON.stringify({ tree, content: `unnamed ${i}` });
+    writeFileSync(file, [line(1), line(2), line(3), line(4, '/bad tree'), line(5)].join('\n') + '\n');
+    const failed = await me(['import', file, '--batch', '2'], { env });
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /2 of 5 were imported before this batch/);
+    assert.equal((await meJson(['count', '/resume'], { env })).count, 2);
+    writeFileSync(file, [line(1), line(2), line(3), line(4), line(5)].join('\n') + '\n'); // fixed
+    const resumed = await me(['import', file, '--batch', '2', '--json'], { env });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stderr, /Resuming: 2 memories/);
+    assert.equal(JSON.parse(resumed.stdout).created, 3);
+    assert.equal((await meJson(['count', '/resume'], { env })).count, 5);
+  });
 });
