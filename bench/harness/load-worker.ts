@@ -48,7 +48,12 @@ const clients = Array.from({ length: job.concurrency }, client);
 await new Promise((r) => setTimeout(r, job.warmupMs));
 started = performance.now();
 counting = true;
+// A tick at each second of the timed window lets the parent sample its own CPU time per window.
+let tick = 0;
+process.send!({ tick });
+const ticker = setInterval(() => process.send!({ tick: ++tick }), 1000);
 await new Promise((r) => setTimeout(r, job.durationMs));
+clearInterval(ticker);
 counting = false;
 const seconds = (performance.now() - started) / 1000;
 stop = true;
