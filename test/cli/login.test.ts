@@ -33,7 +33,7 @@ after(async () => {
 });
 
 /** Runs `me login --no-browser`, drives the printed URL through Chromium, returns the exit code and output. */
-async function login(account: string, e: Record<string, string> = env) {
+async function login(account: string, e: Record<string, string> = env, opts: { paste?: boolean } = {}) {
   const child = spawn(process.execPath, [BIN, 'login', '--no-browser', '--json', '--server', world.server.url], {
     env: { ...process.env, ...e, ME_API_KEY: '' },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -52,8 +52,20 @@ async function login(account: string, e: Record<string, string> = env) {
   });
   const context = await world.browser.newContext();
   const page = await context.newPage();
+  if (opts.paste) {
+    // A browser on another machine: its redirect to 127.0.0.1 never reaches this one. The browser
+    // answers the callback itself (CDP Fetch also catches redirect hops, which page.route does not),
+    // and the address it shows is pasted into the CLI.
+    const port = new URL(new URL(url).searchParams.get('redirect_uri')!).port;
+    const cdp = await context.newCDPSession(page);
+    cdp.on('Fetch.requestPaused', (e) => {
+      void cdp.send('Fetch.fulfillRequest', { requestId: e.requestId, responseCode: 200, body: Buffer.from('This site cannot be reached').toString('base64') });
+    });
+    await cdp.send('Fetch.enable', { patterns: [{ urlPattern: `http://127.0.0.1:${port}/*`, requestStage: 'Request' }] });
+  }
   await page.goto(url);
   await signInWithIdp(page, world.idp.issuer, account);
+  if (opts.paste) child.stdin.write(page.url() + '\n');
   const landed = await page.textContent('body');
   await context.close();
   const code = await exited;
@@ -154,6 +166,19 @@ describe('me login (OAuth, loopback redirect) and the refresh-aware credential',
       const redeemed = await meJson(['invite', 'accept', link.link], { env: e2 });
       assert.equal(redeemed.space, 'cli-team');
       assert.equal((await meJson(['invite', 'revoke', link.id, '--space', 'cli-team'], { env })).revoked, true);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it('headless: the callback address pasted into the terminal completes the sign-in', async () => {
+    const other = sandbox();
+    try {
+      const e2 = { ...other.env, ME_SERVER: world.server.url };
+      const r = await login('verified', e2, { paste: true });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.landed, /cannot be reached/, 'the loopback listener was never reached');
+      assert.equal((await meJson(['whoami'], { env: e2 })).email, 'vera@example.test');
     } finally {
       other.cleanup();
     }
