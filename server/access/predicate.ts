@@ -19,7 +19,9 @@ export function canAccess(sql: Sql | TxSql, caller: Caller, spaceId: string, lev
     .filter((r) => (r.spaceId === null || r.spaceId === spaceId) && r.level >= level)
     .map((r) => r.tree);
   if (prefixes.length === 0) return sql`false`;
-  return sql`(${grant} and ${tree} <@ ${prefixes}::ltree[])`;
+  // Arrays of extension types go as text[]: a connection opened before the extension existed
+  // (the first boot migrates on it) cannot serialize ltree[] itself.
+  return sql`(${grant} and ${tree} <@ ${prefixes}::text[]::ltree[])`;
 }
 
 /** The same check for a single known path (a create, the root of a bulk operation). */

@@ -67,7 +67,7 @@ export const batchCreate = implement(memoryBatchCreate, async (input, ctx) => {
   });
   const trees = [...new Set(items.map((m) => m.tree))];
   const sql = ctx.sql;
-  const denied = await sql<{ tree: string }[]>`select t::text as tree from unnest(${trees}::ltree[]) as t
+  const denied = await sql<{ tree: string }[]>`select t::text as tree from unnest(${trees}::text[]::ltree[]) as t
     where not ${canAccess(sql, ctx.caller, ctx.space.id, 2, sql`t`)}`;
   if (denied.length) throw forbidden(`you have no write access to ${denied.map((d) => showTree(d.tree)).join(', ')} in space "${ctx.space.slug}"`);
   const onConflict = input.onConflict ?? 'error';
@@ -94,7 +94,7 @@ export const batchCreate = implement(memoryBatchCreate, async (input, ctx) => {
       const missing = items.filter((m) => m.name && !byPath.has(`${m.tree}\u0000${m.name}`));
       if (missing.length) {
         const existing = await tx<{ id: string; tree: string; name: string }[]>`select m.id, m.tree::text as tree, m.name
-          from core.memory m join unnest(${missing.map((m) => m.tree)}::ltree[], ${missing.map((m) => m.name)}::text[]) as x(t, n)
+          from core.memory m join unnest(${missing.map((m) => m.tree)}::text[]::ltree[], ${missing.map((m) => m.name)}::text[]) as x(t, n)
             on m.tree = x.t and m.name = x.n
           where m.space_id = ${ctx.space.id}`;
         for (const e of existing) byPath.set(`${e.tree}\u0000${e.name}`, e.id);
