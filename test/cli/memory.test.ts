@@ -162,6 +162,14 @@ describe('me configuration', () => {
       // The server comes from the config file when ME_SERVER is unset.
       writeFileSync(join(cfg.env.XDG_CONFIG_HOME!, 'me', 'config.yaml'), `server: "${s.url}"\nspace: cfg-test\n`);
       assert.equal((await meJson(['count', '/cfg'], { env: { ...cfg.env, ME_API_KEY: s.key } })).count, 1);
+      // Rename, then delete (confirmation required: --yes when stdin is not a terminal).
+      const renamed = await meJson(['space', 'rename', 'cfg-test', '--slug', 'cfg-two', '--name', 'Config two'], { env: e });
+      assert.deepEqual([renamed.slug, renamed.name], ['cfg-two', 'Config two']);
+      const unconfirmed = await me(['space', 'delete', 'cfg-two'], { env: e });
+      assert.equal(unconfirmed.code, 2);
+      assert.match(unconfirmed.stderr, /--yes/);
+      const deleted = await meJson(['space', 'delete', 'cfg-two', '--yes'], { env: e });
+      assert.deepEqual([deleted.slug, deleted.memories], ['cfg-two', 1]);
     } finally {
       cfg.cleanup();
     }
