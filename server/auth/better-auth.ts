@@ -56,7 +56,10 @@ export function createBetterAuth(s: BetterAuthSetup) {
     trustedOrigins: [origin],
     user: mapped('user'),
     session: { ...mapped('session'), expiresIn: 7 * 86_400, updateAge: 86_400 },
-    account: { ...mapped('account'), accountLinking: { enabled: true, trustedProviders: ['github', 'google', 'oidc'] } },
+    // Linking a new provider account to an existing user by email happens only when the provider
+    // says the email is verified. No provider is "trusted" to skip that: an IdP that lets people
+    // claim any address would otherwise take over the account that owns it.
+    account: { ...mapped('account'), accountLinking: { enabled: true, trustedProviders: [] } },
     verification: mapped('verification'),
     socialProviders,
     onAPIError: { errorURL: `${origin}/login` },

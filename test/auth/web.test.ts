@@ -70,6 +70,18 @@ describe('web sign-in through the generic OIDC provider', () => {
     assert.equal(principal!.n, 0, 'no principal is provisioned for a refused user');
   });
 
+  it("an unverified account claiming an existing user's email is not linked to it", async () => {
+    const { context, page } = await openPage(w.browser, `${w.server.url}/login`);
+    await signInWithIdp(page, w.idp.issuer, 'impostor');
+    assert.ok(new URL(page.url()).searchParams.get('error'), 'sign-in fails with an error');
+    assert.ok(await page.$('[data-testid="error"]'), 'the page shows it');
+    assert.equal((await context.cookies(w.server.url)).some((c) => c.name === 'me.session_token'), false);
+    await context.close();
+    const accounts = await w.server.services.sql`select a.account_id from auth.accounts a join auth.users u on u.id = a.user_id
+      where u.email = 'vera@example.test' order by 1`;
+    assert.deepEqual(accounts.map((a) => a.account_id), ['verified']);
+  });
+
   it('/login is served with anti-framing headers', async () => {
     const res = await fetch(`${w.server.url}/login`);
     assert.equal(res.status, 200);

@@ -7,6 +7,8 @@ export const idpUsers = {
   verified: { name: 'Vera Verified', email: 'vera@example.test', email_verified: true },
   unverified: { name: 'Ursula Unverified', email: 'ursula@example.test', email_verified: false },
   invitee: { name: 'Ivan Invitee', email: 'ivan@example.test', email_verified: true },
+  /** Claims the verified user's address without the IdP having verified it. */
+  impostor: { name: 'Ima Impostor', email: 'vera@example.test', email_verified: false },
 } as const;
 
 export interface TestIdp {
