@@ -45,8 +45,18 @@ describe('the CLI OAuth flow (authorization code + PKCE, loopback redirect)', ()
     assert.ok(third.refresh_token && third.refresh_token !== second.refresh_token);
     const invalidGrant = (err: oidc.ResponseBodyError) => err.error === 'invalid_grant';
     await assert.rejects(oidc.refreshTokenGrant(login.config, first), invalidGrant, 'a replayed refresh token is rejected');
-    // Replay means the token leaked: better-auth revokes the whole sign-in (the latest token too).
+    // Replay means the token leaked: better-auth revokes the whole token family (the latest token too).
     await assert.rejects(oidc.refreshTokenGrant(login.config, third.refresh_token!), invalidGrant, 'replay revokes the token family');
+  });
+
+  it('ending the browser session the CLI signed in with does not log the CLI out', async () => {
+    const { config, tokens } = await cliLogin(w.browser, w.server.url, w.idp.issuer, 'verified');
+    const [session] = await w.server.services.sql<{ token: string }[]>`select s.token from auth.sessions s
+      join auth.oauth_refresh_token r on r.session_id = s.id where r.token = ${hashToken(tokens.refresh_token!)}`;
+    assert.ok(session, 'the refresh token records the browser session it came from');
+    await (await w.server.auth.auth.$context).internalAdapter.deleteSession(session.token);
+    const next = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+    assert.equal((await w.server.call('whoami', {}, { key: next.access_token })).email, 'vera@example.test');
   });
 
   it('an expired opaque access token → 401', async () => {
