@@ -169,7 +169,7 @@ describe('hosted /mcp with OAuth: a third-party client from nothing but the URL'
     assert.match(res.headers.get('www-authenticate')!, /^Bearer error="invalid_token".*resource_metadata="/);
   });
 
-  it('lists the connected client; revoking it locks the client out of /mcp', async () => {
+  it('lists the connected client; disconnecting it on the web page locks the client out of /mcp', async () => {
     const user = (method: string, params: object) => fetch(`${world.server.url}/api/v1/user/rpc`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie: cookies, origin: world.server.url },
@@ -182,8 +182,20 @@ describe('hosted /mcp with OAuth: a third-party client from nothing but the URL'
     assert.deepEqual(mine.redirectHosts, [new URL(provider.redirectUrl).host]);
     assert.ok(mine.scopes.includes('memory:write'));
     assert.equal((await rawCall(provider.saved!.access_token, 'me_memory_count')).status, 200);
-    const revoked = await user('connector.revoke', { clientId: provider.info!.client_id });
-    assert.equal(revoked.result.revoked, true);
+    // Disconnect on the web page (a browser with the user's session).
+    const context = await world.browser.newContext();
+    await context.addCookies(cookies.split('; ').map((kv) => {
+      const at = kv.indexOf('=');
+      return { name: kv.slice(0, at), value: kv.slice(at + 1), url: world.server.url };
+    }));
+    const page = await context.newPage();
+    await page.goto(`${world.server.url}/connections`);
+    const row = page.locator(`[data-client-id="${provider.info!.client_id}"]`);
+    assert.match((await row.textContent())!, /Claude Code \(test\)/);
+    await row.locator('[data-testid="disconnect"]').click();
+    await row.waitFor({ state: 'detached' });
+    await context.close();
+    assert.ok(!(await user('connector.list', {})).result.connectors.some((x: any) => x.clientId === provider.info!.client_id));
     const after = await rawCall(provider.saved!.access_token, 'me_memory_count');
     assert.equal(after.status, 401);
     assert.match(after.headers.get('www-authenticate')!, /disconnected/);
