@@ -222,7 +222,16 @@ describe('hosted /mcp with OAuth: a third-party client from nothing but the URL'
       await page.goto(authorizeUrl(verifier));
       await signInWithIdp(page, world.idp.issuer, 'verified');
       await page.waitForURL((u) => u.pathname === '/consent');
-      await page.waitForSelector('[data-testid="space"]');
+      // The space chosen here becomes the connection's default space.
+      const created = await fetch(`${world.server.url}/api/v1/user/rpc`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: await cookieHeader(context, world.server.url), origin: world.server.url },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'space.create', params: { slug: 'team-notes' } }),
+      }).then((r) => r.json() as Promise<any>);
+      assert.equal(created.result?.slug, 'team-notes', JSON.stringify(created));
+      await page.reload();
+      await page.locator('[data-testid="space"]', { hasText: 'team-notes' }).waitFor();
+      await page.selectOption('[data-testid="space"]', 'team-notes');
       await page.click('[data-testid="allow"]');
       const code = (await lb.received).searchParams.get('code')!;
       const res = await fetch(meta.token_endpoint, {
@@ -233,6 +242,8 @@ describe('hosted /mcp with OAuth: a third-party client from nothing but the URL'
       const tokens = (await res.json()) as { access_token: string };
       assert.equal(claims(tokens.access_token).aud, mcpUrl.href);
       assert.equal((await rawCall(tokens.access_token, 'me_memory_count')).status, 200);
+      const ctx = ((await (await rawCall(tokens.access_token, 'me_context')).json()) as any).result.structuredContent;
+      assert.deepEqual([ctx.space.slug, ctx.spaceSource], ['team-notes', 'connection']);
 
       // Remembered: authorizing again (signed in, same scopes) goes straight back to the client.
       const again = await loopback();
