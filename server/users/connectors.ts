@@ -4,9 +4,8 @@ import type { Sql } from '../../db/connect.js';
 import { implement } from '../operations.js';
 import { iso } from '../memory/row.js';
 
-// The space a connected client uses lives in core.setting under connector.space:<user>:<client>
-// (a key/value table, so no migration); consent and tokens are better-auth's (auth schema).
-export const spaceKey = (userId: string, clientId: string) => `connector.space:${userId}:${clientId}`;
+// The space a connected client uses lives in core.connector_space; consent and tokens are
+// better-auth's (auth schema).
 
 /** better-auth writes its arrays into jsonb as JSON strings (a string holding the array). */
 const strings = (v: unknown): string[] => {
@@ -37,7 +36,8 @@ export async function connection(sql: Sql, userId: string, clientId: string): Pr
   const [row] = await sql<{ approved: boolean; space: string | null }[]>`
     select (exists (select 1 from auth.oauth_consent co where co.user_id = ${userId} and co.client_id = ${clientId})
             or coalesce((select c.skip_consent from auth.oauth_client c where c.client_id = ${clientId}), false)) as approved,
-           (select s.value->>'space' from core.setting s where s.key = ${spaceKey(userId, clientId)}) as space`;
+           (select s.slug from core.connector_space cs join core.space s on s.id = cs.space_id
+             where cs.principal_id = ${userId} and cs.client_id = ${clientId}) as space`;
   const value = { approved: row?.approved === true, space: row?.space ?? null };
   if (cache.size > 10_000) cache.clear();
   cache.set(key, { at: Date.now(), value });
@@ -47,7 +47,8 @@ export async function connection(sql: Sql, userId: string, clientId: string): Pr
 export const listConnectors = implement(connectorList, async (_input, ctx) => {
   const rows = await ctx.sql<{ client_id: string; name: string | null; redirect_uris: unknown; scopes: unknown; created_at: Date; space: string | null }[]>`
     select c.client_id, c.name, c.redirect_uris, co.scopes, co.created_at,
-      (select s.value->>'space' from core.setting s where s.key = 'connector.space:' || co.user_id || ':' || c.client_id) as space
+      (select s.slug from core.connector_space cs join core.space s on s.id = cs.space_id
+        where cs.principal_id = co.user_id and cs.client_id = c.client_id) as space
     from auth.oauth_consent co join auth.oauth_client c on c.client_id = co.client_id
     where co.user_id = ${ctx.caller.principalId} order by co.created_at desc`;
   return {
@@ -64,7 +65,7 @@ export const revokeConnector = implement(connectorRevoke, async (input, ctx) => 
     const consents = await tx`delete from auth.oauth_consent where user_id = ${user} and client_id = ${input.clientId} returning id`;
     const access = await tx`update auth.oauth_access_token set revoked = now() where user_id = ${user} and client_id = ${input.clientId} and revoked is null returning id`;
     const refresh = await tx`update auth.oauth_refresh_token set revoked = now() where user_id = ${user} and client_id = ${input.clientId} and revoked is null returning id`;
-    await tx`delete from core.setting where key = ${spaceKey(user, input.clientId)}`;
+    await tx`delete from core.connector_space where principal_id = ${user} and client_id = ${input.clientId}`;
     return { consents: consents.length, tokens: access.length + refresh.length };
   });
   forgetConnection(user, input.clientId);
@@ -75,13 +76,15 @@ export const revokeConnector = implement(connectorRevoke, async (input, ctx) => 
 export const setConnectorSpace = implement(connectorSetSpace, async (input, ctx) => {
   const user = ctx.caller.principalId;
   if (input.space) {
-    const [member] = await ctx.sql`select 1 from core.space s join core.space_member sm on sm.space_id = s.id
-      where s.slug = ${input.space} and sm.principal_id = ${user}`;
-    if (!member) throw new AppError('NOT_FOUND', `space "${input.space}" not found, or you are not a member of it (see space.list)`);
-    await ctx.sql`insert into core.setting (key, value) values (${spaceKey(user, input.clientId)}, ${ctx.sql.json({ space: input.space })})
-      on conflict (key) do update set value = excluded.value`;
+    const [row] = await ctx.sql`insert into core.connector_space (principal_id, client_id, space_id)
+      select ${user}, ${input.clientId}, s.id from core.space s
+        join core.space_member sm on sm.space_id = s.id and sm.principal_id = ${user}
+      where s.slug = ${input.space}
+      on conflict (principal_id, client_id) do update set space_id = excluded.space_id, chosen_at = now()
+      returning space_id`;
+    if (!row) throw new AppError('NOT_FOUND', `space "${input.space}" not found, or you are not a member of it (see space.list)`);
   } else {
-    await ctx.sql`delete from core.setting where key = ${spaceKey(user, input.clientId)}`;
+    await ctx.sql`delete from core.connector_space where principal_id = ${user} and client_id = ${input.clientId}`;
   }
   forgetConnection(user, input.clientId);
   return { clientId: input.clientId, space: input.space };
