@@ -17,15 +17,20 @@ async function requireSubtree(ctx: OpContext, tree: string, level: 1 | 2, verb: 
   }
 }
 
+/** How many memories a bulk operation on the subtree would touch (the caller may access all of it). */
+async function countSubtree(ctx: OpContext, tree: string) {
+  const [row] = await ctx.sql<{ count: number }[]>`select count(*)::int as count from core.memory
+    where space_id = ${ctx.space.id} and tree <@ ${tree}::ltree`;
+  return row!.count;
+}
+
 export const deleteTree = implement(memoryDeleteTree, async (input, ctx) => {
   if (input.tree === '' && !input.confirm && !input.dryRun) {
     throw new AppError('VALIDATION_ERROR', 'deleting "/" removes every memory in the space; pass confirm: true to do it');
   }
   await requireSubtree(ctx, input.tree, 2, 'delete');
   if (input.dryRun) {
-    const [row] = await ctx.sql<{ count: number }[]>`select count(*)::int as count from core.memory
-      where space_id = ${ctx.space.id} and tree <@ ${input.tree}::ltree`;
-    return { count: row!.count, dryRun: true };
+    return { count: await countSubtree(ctx, input.tree), dryRun: true };
   }
   return inWriteTx(ctx, async (tx) => {
     const result = await tx`delete from core.memory where space_id = ${ctx.space.id} and tree <@ ${input.tree}::ltree`;
@@ -46,9 +51,7 @@ export const move = implement(memoryMove, async (input, ctx) => {
   await requireSubtree(ctx, input.from, 2, 'move');
   await requireSubtree(ctx, input.to, 2, 'move into');
   if (input.dryRun) {
-    const [row] = await ctx.sql<{ count: number }[]>`select count(*)::int as count from core.memory
-      where space_id = ${ctx.space.id} and tree <@ ${input.from}::ltree`;
-    return { count: row!.count, dryRun: true };
+    return { count: await countSubtree(ctx, input.from), dryRun: true };
   }
   return inWriteTx(ctx, async (tx) => {
     try {
@@ -68,9 +71,7 @@ export const copy = implement(memoryCopy, async (input, ctx) => {
   await requireSubtree(ctx, input.from, 1, 'copy');
   await requireSubtree(ctx, input.to, 2, 'copy into');
   if (input.dryRun) {
-    const [row] = await ctx.sql<{ count: number }[]>`select count(*)::int as count from core.memory
-      where space_id = ${ctx.space.id} and tree <@ ${input.from}::ltree`;
-    return { count: row!.count, dryRun: true };
+    return { count: await countSubtree(ctx, input.from), dryRun: true };
   }
   return inWriteTx(ctx, async (tx) => {
     try {
