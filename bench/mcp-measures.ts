@@ -47,7 +47,10 @@ export const mcpSearch: Measure = {
     const at = sizeLabel(size);
     const db = target.label;
     report.add({ db, metric: `MCP search p50 @${at}`, value: m.p50, unit: 'ms', note: `p95 ${m.p95.toFixed(2)} ms; JSON-RPC p50 ${r.p50.toFixed(2)} / p95 ${r.p95.toFixed(2)} ms; ${cases.length} queries` });
-    report.add({ db, metric: `MCP/JSON-RPC search ratio p50 @${at}`, value: m.p50 / r.p50, unit: '×', target: { kind: 'max', value: 1.2 }, note: `p95 ratio ${(m.p95 / r.p95).toFixed(2)}×` });
+    // The issue sets the ratio target at 100k memories; smaller sizes are shown for information (the
+    // MCP protocol's fixed ~0.1-0.2 ms weighs more against a sub-millisecond search).
+    const goal = size >= 100_000 ? { target: { kind: 'max' as const, value: 1.2 } } : {};
+    report.add({ db, metric: `MCP/JSON-RPC search ratio p50 @${at}`, value: m.p50 / r.p50, unit: '×', ...goal, note: `p95 ratio ${(m.p95 / r.p95).toFixed(2)}×` });
   },
 };
 
