@@ -2,9 +2,9 @@ import { get } from './get.js';
 import { getSustained } from './get-sustained.js';
 import { search } from './search.js';
 import type { Measure } from './types.js';
-import { mcpSearch, mcpStdioInit } from '../mcp-measures.js';
-import { cliStartup } from '../cli-startup.js';
-import { authCredentials } from '../auth-credentials.js';
+import { mcpSearch, mcpStdioInit } from './mcp.js';
+import { cliStartup } from './cli-startup.js';
+import { authCredentials } from './auth-credentials.js';
 
 /** Every measurement, in the order they run. Add new ones here (see bench/README.md). */
 export const measures: Measure[] = [search, get, getSustained, mcpSearch, mcpStdioInit, cliStartup, authCredentials];

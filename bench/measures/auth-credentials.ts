@@ -5,11 +5,11 @@
 // hit and miss).
 // Registered in bench/measures/index.ts; see AUTH_DESIGN.md → "Cost per request".
 import { randomBytes } from 'node:crypto';
-import { forgetApiKey } from '../server/auth/api-keys.js';
-import { authenticate } from '../server/auth/authenticate.js';
-import { hashToken } from '../server/auth/hash.js';
-import { latency } from './harness/stats.js';
-import type { BenchContext, Measure } from './measures/types.js';
+import { forgetApiKey } from '../../server/auth/api-keys.js';
+import { authenticate } from '../../server/auth/authenticate.js';
+import { hashToken } from '../../server/auth/hash.js';
+import { latency } from '../harness/stats.js';
+import type { BenchContext, Measure } from './types.js';
 
 export const authCredentials: Measure = {
   name: 'auth',

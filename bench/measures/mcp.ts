@@ -6,11 +6,11 @@ import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { searchCases } from './harness/generate.js';
-import { post } from './harness/http.js';
-import { latency, percentile } from './harness/stats.js';
-import { sizeLabel, type BenchContext, type Measure } from './measures/types.js';
-import { packageRoot } from '../server/util/package-root.js';
+import { searchCases } from '../harness/generate.js';
+import { post } from '../harness/http.js';
+import { latency, percentile } from '../harness/stats.js';
+import { sizeLabel, type BenchContext, type Measure } from './types.js';
+import { packageRoot } from '../../server/util/package-root.js';
 
 const mcpHeaders = (key: string) => ({ authorization: `Bearer ${key}`, accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' });
 

@@ -5,9 +5,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { percentile } from './harness/stats.js';
-import type { BenchContext, Measure } from './measures/types.js';
-import { packageRoot } from '../server/util/package-root.js';
+import { percentile } from '../harness/stats.js';
+import type { BenchContext, Measure } from './types.js';
+import { packageRoot } from '../../server/util/package-root.js';
 
 function timeRun(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
