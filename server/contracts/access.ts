@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineContract, destructive, idempotentWrite, readOnly } from './define.js';
 import { treeSchema } from './paths.js';
+import { spaceArg } from './space.js';
 
-const spaceArg = z.string().optional().describe('Space slug (defaults to the connection space).');
 export const levelSchema = z.enum(['read', 'write', 'owner']).describe('read < write < owner (owner may grant).');
 
 export const grantSchema = z.object({

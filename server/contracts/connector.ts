@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineContract, destructive, idempotentWrite, readOnly } from './define.js';
+import { slugSchema } from './space.js';
 
 // Connected applications: third-party OAuth clients (MCP connectors such as claude.ai or Claude
 // Code) a user has approved on the consent page.
@@ -46,7 +47,7 @@ export const connectorSetSpace = defineContract({
   description: 'Set the space a connected application uses when a call names none (the consent page does this); null = your personal space.',
   input: z.object({
     clientId: clientIdSchema,
-    space: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a space slug').nullable().describe('A space you belong to, or null.'),
+    space: slugSchema.nullable().describe('A space you belong to, or null.'),
   }),
   output: z.object({ clientId: z.string(), space: z.string().nullable() }),
   access: { kind: 'user' },

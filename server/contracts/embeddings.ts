@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineContract, readOnly } from './define.js';
+import { spaceArg } from './space.js';
 
 export const embeddingsStatus = defineContract({
   name: 'embeddings.status',
@@ -11,7 +12,7 @@ export const embeddingsStatus = defineContract({
     'failed at least once (failing, with the latest error). Keyword search finds pending memories already; ' +
     'semantic search finds them once embedded.',
   input: z.object({
-    space: z.string().optional().describe('Space slug; defaults to the space chosen for this connection, else your personal space.'),
+    space: spaceArg,
   }),
   output: z.object({
     available: z.boolean().describe('Semantic and hybrid search can run here (provider configured and pgvector installed).'),

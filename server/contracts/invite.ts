@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { levelSchema } from './access.js';
 import { additive, defineContract, destructive, idempotentWrite, readOnly } from './define.js';
 import { treeSchema } from './paths.js';
-
-const spaceArg = z.string().optional().describe('Space slug (defaults to the connection space).');
+import { spaceArg } from './space.js';
 
 export const invitationSchema = z.object({
   id: z.string(),

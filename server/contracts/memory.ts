@@ -4,12 +4,9 @@ import {
   bulkResultSchema, contentSchema, idSchema, memoryInputSchema, memoryPathSchema, memorySchema,
   metaSchema, nameSchema, temporalFilterSchema, temporalSchema, treeSchema,
 } from './memory-shapes.js';
+import { spaceArg } from './space.js';
 
 const endpoint = 'memory' as const;
-const spaceArg = z
-  .string()
-  .optional()
-  .describe('Space slug; defaults to the space chosen for this connection, else your personal space.');
 
 export const memoryCreate = defineContract({
   name: 'memory.create',

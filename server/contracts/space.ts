@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import { additive, defineContract, destructive, idempotentWrite, readOnly } from './define.js';
 
-const slugSchema = z
+export const slugSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a space slug is 1-63 lowercase letters, digits and -, starting with a letter or digit')
   .describe('The space slug, e.g. "team-notes".');
+
+/** The optional `space` argument of space-scoped operations. */
+export const spaceArg = z
+  .string()
+  .optional()
+  .describe('Space slug; defaults to the space chosen for this connection, else your personal space.');
 
 export const spaceSchema = z.object({
   id: z.string(),
