@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 
 export type Level = 'read' | 'write' | 'owner';
-export const levelRank: Record<Level, 1 | 2 | 3> = { read: 1, write: 2, owner: 3 };
 
 /**
  * The access an operation needs before its handler runs. Tree-level checks (which memories a
