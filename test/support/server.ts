@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../server/config.js';
+import { contracts } from '../../server/contracts/index.js';
 import { startServer, type RunningServer, type StartOptions } from '../../server/start.js';
 import { freshDatabase } from './db.js';
 
@@ -18,7 +19,8 @@ export interface TestServer extends RunningServer {
   post(path: string, body: string, headers?: Record<string, string>): Promise<Response>;
 }
 
-const userMethods = /^(space|apiKey|serviceAccount|invite)\.|^whoami$/;
+/** The endpoint that serves a method, from its contract (unknown methods go to the memory endpoint). */
+const endpointOf = (method: string) => contracts.find((c) => c.name === method)?.endpoint ?? 'memory';
 
 export async function startTestServer(opts: StartOptions & { env?: Record<string, string> } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'me-test-'));
@@ -29,7 +31,7 @@ export async function startTestServer(opts: StartOptions & { env?: Record<string
   const post = (path: string, body: string, headers: Record<string, string> = {}) =>
     fetch(server.url + path, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
   const raw = async (method: string, params: unknown, o: { key?: string; space?: string; endpoint?: 'memory' | 'user' } = {}) => {
-    const endpoint = o.endpoint ?? (userMethods.test(method) ? 'user' : 'memory');
+    const endpoint = o.endpoint ?? endpointOf(method);
     const res = await post(`/api/v1/${endpoint}/rpc`, JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }), {
       authorization: `Bearer ${o.key ?? key}`,
       ...(o.space ? { 'x-me-space': o.space } : {}),
