@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../server/util/package-root.js';
+import { packageRoot } from './package-root.js';
 import type { Sql } from './connect.js';
 
 const dir = join(packageRoot, 'db', 'migrations');

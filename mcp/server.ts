@@ -1,7 +1,6 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { version } from '../server/version.js';
 import { renderResult, shapeResult } from './render.js';
 import { findTool, toolEntries, type ToolEntry } from './tools.js';
 
@@ -26,7 +25,7 @@ export const toolError = (message: string): CallToolResult => ({ isError: true, 
 let validator: AjvJsonSchemaValidator | undefined;
 
 /** An MCP server exposing the registry's tools; one per request (stateless HTTP) or per process (stdio). */
-export function createMcpServer(run: ToolExecutor, classify: ClassifyError, onInternal: (tool: string, err: unknown) => void): Server {
+export function createMcpServer(version: string, run: ToolExecutor, classify: ClassifyError, onInternal: (tool: string, err: unknown) => void): Server {
   const server = new Server({ name: 'memory-engine', title: 'Memory Engine', version }, {
     capabilities: { tools: { listChanged: false } }, instructions, jsonSchemaValidator: (validator ??= new AjvJsonSchemaValidator()),
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { toolName, type Contract } from '../server/contracts/define.js';
-import { contracts } from '../server/contracts/index.js';
+import { toolName, type Contract } from '../contracts/define.js';
+import { contracts } from '../contracts/index.js';
 
 /** An MCP tool and the registry contract it comes from (no second schema anywhere). */
 export interface ToolEntry { contract: Contract; tool: Tool }

@@ -1,5 +1,5 @@
 import type { Database, Sql } from '../db/connect.js';
-import type { Level } from './contracts/define.js';
+import type { Level } from '../contracts/define.js';
 import type { Logger } from './util/log.js';
 
 /** An access rule from an API key's restriction: at most `level` on `tree` (in one space, or all). */
@@ -31,8 +31,6 @@ export interface Services {
   /** Postgres capabilities found at boot. */
   features: { vector: boolean; bm25: boolean };
   embeddings: import('./embeddings/provider.js').EmbeddingProvider | null;
-  /** Authentication (set once the server listens): token verification for other endpoints. */
-  auth?: import('./auth/runtime.js').AuthRuntime;
 }
 
 /** Everything a handler gets besides its input. */

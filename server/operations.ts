@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Contract } from './contracts/define.js';
+import type { Contract } from '../contracts/define.js';
 import type { OpContext } from './context.js';
 
 /** A contract bound to the code that carries it out. */

@@ -1,4 +1,4 @@
-import { contracts } from './contracts/index.js';
+import { contracts } from '../contracts/index.js';
 import type { Operation } from './operations.js';
 import * as access from './access/handlers.js';
 import * as bulk from './memory/bulk.js';

@@ -13,8 +13,8 @@ import type { ServerConfig } from './config.js';
 import type { Services } from './context.js';
 import { startEmbeddings } from './embeddings/service.js';
 import { createApp } from './http/app.js';
-import { mountMcp } from '../mcp/http.js';
-import { mountRegistrationDefaults } from '../mcp/dcr.js';
+import { mountMcp } from './mcp/http.js';
+import { mountRegistrationDefaults } from './mcp/dcr.js';
 import { createLogger, type Logger } from './util/log.js';
 
 export interface RunningServer {
@@ -32,7 +32,7 @@ export interface StartOptions {
   logger?: Logger;
   verifiers?: CredentialVerifiers;
   extend?: (app: Hono, svc: Services) => void;
-  /** Verifies an OAuth access token for exactly the /mcp audience (see mcp/http.ts). */
+  /** Verifies an OAuth access token for exactly the /mcp audience (see server/mcp/http.ts). */
   verifyMcpToken?: (token: string, audience: string) => Promise<import('./context.js').Caller | null>;
 }
 
@@ -71,12 +71,11 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const port = typeof address === 'object' && address ? address.port : config.port;
   url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const auth = await startAuth(services, config, config.publicUrl ?? url);
-  services.auth = auth;
   app = createApp(services, {
     bodyLimit: config.bodyLimit,
     verifiers: opts.verifiers ?? auth.verifiers,
     extend: (a) => {
-      mountRegistrationDefaults(a, { sql: services.sql, mcpResource: () => auth.resources.mcp }); // before better-auth's catch-all (mcp/dcr.ts)
+      mountRegistrationDefaults(a, { sql: services.sql, mcpResource: () => auth.resources.mcp }); // before better-auth's catch-all (server/mcp/dcr.ts)
       auth.mount(a);
       mountWeb(a);
       mountMcp(a, services, { publicUrl: config.publicUrl, listenUrl: () => url, bodyLimit: config.bodyLimit, verifyAccessToken: opts.verifyMcpToken ?? auth.verifyForResource });

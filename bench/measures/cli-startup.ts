@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { percentile } from '../harness/stats.js';
 import type { BenchContext, Measure } from './types.js';
-import { packageRoot } from '../../server/util/package-root.js';
+import { packageRoot } from '../../db/package-root.js';
 
 function timeRun(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -10,7 +10,7 @@ import { searchCases } from '../harness/generate.js';
 import { post } from '../harness/http.js';
 import { latency, percentile } from '../harness/stats.js';
 import { sizeLabel, type BenchContext, type Measure } from './types.js';
-import { packageRoot } from '../../server/util/package-root.js';
+import { packageRoot } from '../../db/package-root.js';
 
 const mcpHeaders = (key: string) => ({ authorization: `Bearer ${key}`, accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' });
 

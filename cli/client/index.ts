@@ -6,11 +6,11 @@
 //   const hits = await me.call('memory.search', { query: 'deploy' });
 import { findSpec } from '../spec/load.js';
 import { MeError } from './errors.js';
-import type { OpInput, OpName, OpOutput } from './ops.js';
+import type { OpInput, OpName, OpOutput } from '../../contracts/index.js';
 import { rpc, type Endpoint, type TransportOptions } from './transport.js';
 
 export { MeError } from './errors.js';
-export type { OpInput, OpName, OpOutput } from './ops.js';
+export type { OpInput, OpName, OpOutput } from '../../contracts/index.js';
 export type { TransportOptions, Endpoint } from './transport.js';
 export { bearerSource, type BearerSource } from '../auth/bearer.js';
 

@@ -6,7 +6,7 @@ import { ServeCommand } from './serve.js';
 import { LoginCommand, LogoutCommand, StatusCommand, VersionCommand, WhoamiCommand } from './session.js';
 import { SpaceCreateCommand, SpaceDeleteCommand, SpaceListCommand, SpaceRenameCommand, SpaceUseCommand } from './space.js';
 import { ExportCommand, ImportCommand } from './transfer.js';
-import { ConnectorListCommand, ConnectorRevokeCommand, McpCommand, McpInstallCommand } from '../../mcp/command.js';
+import { ConnectorListCommand, ConnectorRevokeCommand, McpCommand, McpInstallCommand } from './mcp.js';
 
 /** The hand-written commands (the memory commands are derived from the contracts, see memory.ts). */
 export const staticCommands: CommandClass[] = [

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { contracts } from '../../server/contracts/index.js';
+import { contracts } from '../../contracts/index.js';
 import type { JsonSchema, OpSpec } from './types.js';
 
 /** Turns every operation contract into an OpSpec: the input schema becomes JSON Schema (the input side of transforms). */

@@ -6,7 +6,7 @@ import type { OpSpec } from './types.js';
 
 // Deriving the specs imports zod and every contract (~60 ms). The result depends only on the contract
 // modules, so it is cached keyed by their path, size and mtime; any rebuild of the contracts invalidates it.
-const contractsDir = fileURLToPath(new URL('../../server/contracts/', import.meta.url));
+const contractsDir = fileURLToPath(new URL('../../contracts/', import.meta.url));
 
 function fingerprint(): string {
   const files = readdirSync(contractsDir).filter((f) => /\.(js|ts)$/.test(f)).sort();

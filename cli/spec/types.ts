@@ -14,7 +14,7 @@ export interface JsonSchema {
   [k: string]: unknown;
 }
 
-/** What the CLI needs to know about one operation contract (derived from server/contracts, never written by hand). */
+/** What the CLI needs to know about one operation contract (derived from contracts, never written by hand). */
 export interface OpSpec {
   name: string;
   endpoint: 'memory' | 'user';

@@ -1,6 +1,6 @@
-import { grantList, grantRemove, grantSet, memberRemove, memberSetRole, principalList } from '../contracts/access.js';
-import { AppError, forbidden, notFound } from '../contracts/errors.js';
-import { showTree } from '../contracts/paths.js';
+import { grantList, grantRemove, grantSet, memberRemove, memberSetRole, principalList } from '../../contracts/access.js';
+import { AppError, forbidden, notFound } from '../../contracts/errors.js';
+import { showTree } from '../../contracts/paths.js';
 import { levelName, levelNumber } from '../context.js';
 import { implement } from '../operations.js';
 import { hasAccess } from './predicate.js';

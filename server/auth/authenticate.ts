@@ -1,4 +1,4 @@
-import { AppError } from '../contracts/errors.js';
+import { AppError } from '../../contracts/errors.js';
 import type { Caller, Services } from '../context.js';
 import { looksLikeApiKey, verifyApiKey } from './api-keys.js';
 

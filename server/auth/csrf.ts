@@ -1,4 +1,4 @@
-import { AppError } from '../contracts/errors.js';
+import { AppError } from '../../contracts/errors.js';
 
 /**
  * Cookie-authenticated requests must come from our own pages: an allowed `Origin`, or

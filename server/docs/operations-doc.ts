@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { contracts } from '../contracts/index.js';
-import { requiredScope, toolName, type Contract } from '../contracts/define.js';
+import { contracts } from '../../contracts/index.js';
+import { requiredScope, toolName, type Contract } from '../../contracts/define.js';
 
 interface JsonSchema {
   type?: string | string[]; description?: string; properties?: Record<string, JsonSchema>; required?: string[];
@@ -39,9 +39,9 @@ export function operationsMarkdown(): string {
   const out: string[] = [
     '# Operations',
     '',
-    '<!-- Generated from server/contracts by `npm run docs`; do not edit by hand. -->',
+    '<!-- Generated from contracts by `npm run docs`; do not edit by hand. -->',
     '',
-    'Every operation is declared once in `server/contracts/`; the JSON-RPC method, the MCP tool, the CLI',
+    'Every operation is declared once in `contracts/`; the JSON-RPC method, the MCP tool, the CLI',
     'command and this page all come from that declaration. Call them with JSON-RPC 2.0 at',
     '`POST /api/v1/memory/rpc` or `POST /api/v1/user/rpc` (the endpoint is listed per operation).',
     '',

@@ -1,4 +1,4 @@
-import { AppError } from '../contracts/errors.js';
+import { AppError } from '../../contracts/errors.js';
 import type { EmbeddingProvider } from './provider.js';
 
 const CACHE_SIZE = 256;

@@ -1,4 +1,4 @@
-import { embeddingsStatus } from '../contracts/embeddings.js';
+import { embeddingsStatus } from '../../contracts/embeddings.js';
 import { canAccess } from '../access/predicate.js';
 import { implement } from '../operations.js';
 import { iso } from '../memory/row.js';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { SCHEMA_VERSION } from '../../db/migrate.js';
-import { AppError } from '../contracts/errors.js';
+import { AppError } from '../../contracts/errors.js';
 import type { Services } from '../context.js';
 import type { CredentialVerifiers } from '../auth/authenticate.js';
 import { rpcError } from '../rpc/jsonrpc.js';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
-import type { Contract } from '../contracts/define.js';
+import type { Contract } from '../../contracts/define.js';
 import type { Services } from '../context.js';
-import { AppError } from '../contracts/errors.js';
+import { AppError } from '../../contracts/errors.js';
 import { authenticate, Unauthorized, type CredentialVerifiers } from '../auth/authenticate.js';
 import { handleRpc, rpcError } from '../rpc/jsonrpc.js';
 

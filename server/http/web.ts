@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import type { Hono } from 'hono';
-import { packageRoot } from '../util/package-root.js';
+import { packageRoot } from '../../db/package-root.js';
 
 /** Where `vite build` (web/vite.config.ts) puts the pages: dist/web/pages/<name>/index.html + assets. */
 export const webDist = join(packageRoot, 'dist', 'web');

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { TxSql } from '../../db/connect.js';
 import { sha256 } from '../auth/api-keys.js';
-import { AppError, forbidden, notFound } from '../contracts/errors.js';
-import { inviteAccept, inviteCreate, inviteDecline, inviteList, invitePending, inviteRedeem, inviteRevoke } from '../contracts/invite.js';
-import { showTree } from '../contracts/paths.js';
+import { AppError, forbidden, notFound } from '../../contracts/errors.js';
+import { inviteAccept, inviteCreate, inviteDecline, inviteList, invitePending, inviteRedeem, inviteRevoke } from '../../contracts/invite.js';
+import { showTree } from '../../contracts/paths.js';
 import { levelName, levelNumber, type OpContext } from '../context.js';
 import { iso } from '../memory/row.js';
 import { implement } from '../operations.js';

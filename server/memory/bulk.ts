@@ -1,6 +1,6 @@
-import { memoryCopy, memoryDeleteTree, memoryMove } from '../contracts/memory.js';
-import { AppError, forbidden } from '../contracts/errors.js';
-import { showTree } from '../contracts/paths.js';
+import { memoryCopy, memoryDeleteTree, memoryMove } from '../../contracts/memory.js';
+import { AppError, forbidden } from '../../contracts/errors.js';
+import { showTree } from '../../contracts/paths.js';
 import { hasAccess } from '../access/predicate.js';
 import { implement } from '../operations.js';
 import type { OpContext } from '../context.js';

@@ -1,6 +1,6 @@
-import { memoryHistory, memoryRevert } from '../contracts/memory.js';
-import { AppError, forbidden, notFound } from '../contracts/errors.js';
-import { showPath, showTree } from '../contracts/paths.js';
+import { memoryHistory, memoryRevert } from '../../contracts/memory.js';
+import { AppError, forbidden, notFound } from '../../contracts/errors.js';
+import { showPath, showTree } from '../../contracts/paths.js';
 import { canAccess } from '../access/predicate.js';
 import { implement } from '../operations.js';
 import { translatePgError } from '../util/pg-errors.js';

@@ -1,6 +1,6 @@
-import { memoryCount, memoryGet, memoryGetByPath, memoryTree } from '../contracts/memory.js';
-import { notFound } from '../contracts/errors.js';
-import { showPath, showTree } from '../contracts/paths.js';
+import { memoryCount, memoryGet, memoryGetByPath, memoryTree } from '../../contracts/memory.js';
+import { notFound } from '../../contracts/errors.js';
+import { showPath, showTree } from '../../contracts/paths.js';
 import { canAccess } from '../access/predicate.js';
 import { implement } from '../operations.js';
 import { memoryColumns, toMemory, type MemoryRow } from './row.js';

@@ -1,6 +1,6 @@
 import type { Sql, TxSql } from '../../db/connect.js';
-import { showPath, showTree } from '../contracts/paths.js';
-import type { Memory } from '../contracts/memory-shapes.js';
+import { showPath, showTree } from '../../contracts/paths.js';
+import type { Memory } from '../../contracts/memory-shapes.js';
 import type { OpContext } from '../context.js';
 
 /** The columns every memory read selects; `toMemory` maps them to the API shape. */

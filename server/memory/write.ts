@@ -1,6 +1,6 @@
-import { memoryBatchCreate, memoryCreate, memoryDelete, memoryDeleteByPath, memoryUpdate } from '../contracts/memory.js';
-import { AppError, forbidden, notFound } from '../contracts/errors.js';
-import { showPath, showTree } from '../contracts/paths.js';
+import { memoryBatchCreate, memoryCreate, memoryDelete, memoryDeleteByPath, memoryUpdate } from '../../contracts/memory.js';
+import { AppError, forbidden, notFound } from '../../contracts/errors.js';
+import { showPath, showTree } from '../../contracts/paths.js';
 import { canAccess, hasAccess } from '../access/predicate.js';
 import { implement } from '../operations.js';
 import type { OpContext } from '../context.js';

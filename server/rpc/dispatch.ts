@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { AppError } from '../contracts/errors.js';
-import { requiredScope, type Contract } from '../contracts/define.js';
+import { AppError } from '../../contracts/errors.js';
+import { requiredScope, type Contract } from '../../contracts/define.js';
 import type { Caller, OpContext, Services, SpaceRef } from '../context.js';
 import type { Operation } from '../operations.js';
 import { operations } from '../registry.js';

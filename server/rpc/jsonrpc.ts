@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, errorCodes } from '../contracts/errors.js';
-import type { Contract } from '../contracts/define.js';
+import { AppError, errorCodes } from '../../contracts/errors.js';
+import type { Contract } from '../../contracts/define.js';
 import type { Caller, Services } from '../context.js';
+import { classifyError } from '../util/pg-errors.js';
 import { findOperation, invoke } from './dispatch.js';
 
 type Id = string | number | null;
@@ -9,14 +10,15 @@ interface RpcResponse { jsonrpc: '2.0'; id: Id; result?: unknown; error?: { code
 
 export const MAX_BATCH_REQUESTS = 50;
 
-export function rpcError(id: Id, err: unknown, onInternal: (err: unknown) => void): RpcResponse {
-  if (err instanceof AppError) {
+export function rpcError(id: Id, thrown: unknown, onInternal: (err: unknown) => void): RpcResponse {
+  const err = classifyError(thrown);
+  if (err) {
     const rpcCode = (err.data?.rpcCode as number | undefined) ?? errorCodes[err.code];
-    const { rpcCode: _omit, ...data } = err.data ?? {};
-    return { jsonrpc: '2.0', id, error: { code: rpcCode, message: err.message, data: { code: err.code, ...data } } };
+    const { rpcCode: _omit, reason: _reason, ...data } = err.data ?? {};
+    return { jsonrpc: '2.0', id, error: { code: rpcCode, message: err.message, data: { code: err.code, reason: err.reason, ...data } } };
   }
-  onInternal(err);
-  return { jsonrpc: '2.0', id, error: { code: errorCodes.INTERNAL, message: 'internal error; it has been logged', data: { code: 'INTERNAL' } } };
+  onInternal(thrown);
+  return { jsonrpc: '2.0', id, error: { code: errorCodes.INTERNAL, message: 'internal error; it has been logged', data: { code: 'INTERNAL', reason: 'INTERNAL' } } };
 }
 
 const invalid = (message: string) => new AppError('VALIDATION_ERROR', message, { rpcCode: -32600 });
@@ -40,7 +42,8 @@ async function one(svc: Services, endpoint: Contract['endpoint'], caller: Caller
     return r.id === undefined ? null : { jsonrpc: '2.0', id, result };
   } catch (err) {
     const res = rpcError(id, err, (e) => svc.log.error('rpc failed', { requestId, method, error: String((e as Error)?.stack ?? e) }));
-    if (err instanceof AppError) svc.log.info('rpc', { requestId, method, ms: +(performance.now() - started).toFixed(2), code: err.code, principal: caller.principalId });
+    const code = (res.error!.data as { code: string }).code;
+    if (code !== 'INTERNAL') svc.log.info('rpc', { requestId, method, ms: +(performance.now() - started).toFixed(2), code, principal: caller.principalId });
     return res;
   }
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError } from '../contracts/errors.js';
+import { AppError } from '../../contracts/errors.js';
 
 /** Parses input with its schema; on failure names every field and rule that failed. */
 export function parseInput<S extends z.ZodType>(schema: S, params: unknown): z.output<S> {

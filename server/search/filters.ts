@@ -1,7 +1,7 @@
 import type { Sql } from '../../db/connect.js';
 import type { z } from 'zod';
-import type { memorySearch } from '../contracts/memory.js';
-import { AppError } from '../contracts/errors.js';
+import type { memorySearch } from '../../contracts/memory.js';
+import { AppError } from '../../contracts/errors.js';
 
 type SearchInput = z.output<typeof memorySearch.input>;
 

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import type { memorySearch } from '../contracts/memory.js';
-import { AppError } from '../contracts/errors.js';
+import type { memorySearch } from '../../contracts/memory.js';
+import { AppError } from '../../contracts/errors.js';
 import { canAccess } from '../access/predicate.js';
 import type { OpContext } from '../context.js';
 import { embedQuery } from '../embeddings/query.js';
 import { checkFilters, decodeCursor, encodeCursor, searchFilters } from './filters.js';
-import { extraColumns, HEADLINE, page, type Hit } from './search.js';
+import { extraColumns, HEADLINE, page, type Hit } from './results.js';
 
 type Input = z.output<typeof memorySearch.input>;
 type Output = z.input<typeof memorySearch.output>;

@@ -1,4 +1,4 @@
-import { AppError } from '../contracts/errors.js';
+import { AppError } from '../../contracts/errors.js';
 import type { Caller, Services, SpaceRef } from '../context.js';
 
 // Membership lookups are cached briefly: the hot path (one memory read) then costs one query.

@@ -1,5 +1,5 @@
-import { connectorList, connectorRevoke, connectorSetSpace } from '../contracts/connector.js';
-import { AppError, notFound } from '../contracts/errors.js';
+import { connectorList, connectorRevoke, connectorSetSpace } from '../../contracts/connector.js';
+import { AppError, notFound } from '../../contracts/errors.js';
 import type { Sql } from '../../db/connect.js';
 import { implement } from '../operations.js';
 import { iso } from '../memory/row.js';

@@ -1,6 +1,6 @@
-import { context } from '../contracts/context.js';
-import { AppError } from '../contracts/errors.js';
-import { showTree } from '../contracts/paths.js';
+import { context } from '../../contracts/context.js';
+import { AppError } from '../../contracts/errors.js';
+import { showTree } from '../../contracts/paths.js';
 import { levelName, type Caller, type Rule } from '../context.js';
 import { implement } from '../operations.js';
 import { resolveSpace } from '../spaces/resolve.js';

@@ -1,7 +1,7 @@
-import { apiKeyCreate, apiKeyGet, apiKeyList, apiKeyRevoke, serviceAccountCreate, serviceAccountDelete, serviceAccountList } from '../contracts/api-key.js';
-import { AppError, forbidden, notFound } from '../contracts/errors.js';
-import { showTree } from '../contracts/paths.js';
-import { whoami } from '../contracts/user.js';
+import { apiKeyCreate, apiKeyGet, apiKeyList, apiKeyRevoke, serviceAccountCreate, serviceAccountDelete, serviceAccountList } from '../../contracts/api-key.js';
+import { AppError, forbidden, notFound } from '../../contracts/errors.js';
+import { showTree } from '../../contracts/paths.js';
+import { whoami } from '../../contracts/user.js';
 import { levelName, levelNumber, type OpContext } from '../context.js';
 import { implement } from '../operations.js';
 import { iso } from '../memory/row.js';

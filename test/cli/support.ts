@@ -23,7 +23,7 @@ export function ensureBuilt() {
   try {
     binTime = statSync(BIN).mtimeMs;
   } catch { /* not built */ }
-  if (!binTime || Math.max(newest(join(root, 'cli')), newest(join(root, 'server')), newest(join(root, 'db'))) > binTime) {
+  if (!binTime || Math.max(...['cli', 'server', 'db', 'mcp', 'contracts'].map((d) => newest(join(root, d)))) > binTime) {
     const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
     if (r.status !== 0 && !statSync(BIN, { throwIfNoEntry: false })) throw new Error(`build failed:\n${r.stdout}${r.stderr}`);
   }

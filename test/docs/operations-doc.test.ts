@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { contracts } from '../../server/contracts/index.js';
+import { contracts } from '../../contracts/index.js';
 import { operationsMarkdown } from '../../server/docs/operations-doc.js';
 import { operations } from '../../server/registry.js';
-import { packageRoot } from '../../server/util/package-root.js';
+import { packageRoot } from '../../db/package-root.js';
 
 it('docs/operations.md is generated from the current contracts (run `npm run docs`)', () => {
   const onDisk = readFileSync(join(packageRoot, 'docs', 'operations.md'), 'utf8');

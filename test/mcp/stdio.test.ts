@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -11,14 +10,6 @@ import { startTestServer, type TestServer } from '../support/server.js';
 
 let s: TestServer;
 let box: ReturnType<typeof sandbox>;
-
-/** The CLI helper rebuilds for cli/ and server/ changes; `me mcp` also lives in mcp/. */
-function build() {
-  ensureBuilt();
-  const out = statSync(join(BIN, '../../mcp/stdio.js'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  const src = Math.max(...['stdio.ts', 'server.ts', 'tools.ts', 'render.ts', 'command.ts', 'install.ts', 'http.ts', 'dcr.ts'].map((f) => statSync(new URL(`../../mcp/${f}`, import.meta.url)).mtimeMs));
-  if (src > out) assert.equal(spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { encoding: 'utf8' }).status, 0, 'build failed');
-}
 
 async function stdioClient(env: Record<string, string>) {
   const client = new Client({ name: 'stdio-test', version: '1.0.0' });
@@ -30,7 +21,7 @@ async function stdioClient(env: Record<string, string>) {
 }
 
 before(async () => {
-  build();
+  ensureBuilt();
   s = await startTestServer();
   box = sandbox();
 });

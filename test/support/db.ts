@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../../db/connect.js';
 import { incremental, migrate } from '../../db/migrate.js';
-import { packageRoot } from '../../server/util/package-root.js';
+import { packageRoot } from '../../db/package-root.js';
 
 /** Hash of everything that shapes a fresh schema: a template is reused while this is unchanged. */
 function schemaHash() {

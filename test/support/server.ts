@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../server/config.js';
-import { contracts } from '../../server/contracts/index.js';
+import { contracts } from '../../contracts/index.js';
 import { startServer, type RunningServer, type StartOptions } from '../../server/start.js';
 import { freshDatabase } from './db.js';
 

@@ -1,26 +1,20 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { OpOutput } from '../../../contracts/index.js';
+import { RpcError, userRpc } from '../../lib/rpc.js';
 import '../../lib/style.css';
 
 // Connected applications (MCP clients, OAuth apps) the signed-in user approved, with Disconnect.
 // The same operations as `me connector list|revoke`.
 
-interface Connector { clientId: string; name: string | null; redirectHosts: string[]; scopes: string[]; space: string | null; approvedAt: string }
+type Connector = OpOutput<'connector.list'>['connectors'][number];
 
-async function userRpc<T>(method: string, params: object): Promise<T> {
-  const res = await fetch('/api/v1/user/rpc', {
-    method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  const body = (await res.json()) as { result?: T; error?: { message: string } };
-  if (body.error) throw new Error(res.status === 401 ? 'Sign in first (open /login), then come back to this page.' : body.error.message);
-  return body.result as T;
-}
+const explain = (e: unknown) => e instanceof RpcError && e.status === 401 ? 'Sign in first (open /login), then come back to this page.' : (e as Error).message;
 
 function ConnectionsPage() {
   const [list, setList] = useState<Connector[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = () => userRpc<{ connectors: Connector[] }>('connector.list', {}).then((r) => setList(r.connectors), (e: Error) => setError(e.message));
+  const load = () => userRpc('connector.list', {}).then((r) => setList(r.connectors), (e) => setError(explain(e)));
   useEffect(() => { void load(); }, []);
 
   const disconnect = async (c: Connector) => {
@@ -28,7 +22,7 @@ function ConnectionsPage() {
       await userRpc('connector.revoke', { clientId: c.clientId });
       await load();
     } catch (e) {
-      setError((e as Error).message);
+      setError(explain(e));
     }
   };
 

@@ -1,6 +1,8 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { OpOutput } from '../../../contracts/index.js';
 import { currentUser, type SessionUser } from '../../lib/auth.js';
+import { userRpc } from '../../lib/rpc.js';
 import '../../lib/style.css';
 
 // The OAuth consent page: better-auth sends the user here from /oauth2/authorize with the signed
@@ -30,17 +32,7 @@ function redirectHost(uri: string): { host: string; local: boolean } | null {
   }
 }
 
-interface Space { slug: string; name: string; personal: boolean }
-
-async function userRpc<T>(method: string, params: object): Promise<T> {
-  const res = await fetch('/api/v1/user/rpc', {
-    method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  const body = (await res.json()) as { result?: T; error?: { message: string } };
-  if (body.error) throw new Error(body.error.message);
-  return body.result as T;
-}
+type Space = OpOutput<'space.list'>['spaces'][number];
 
 async function decide(accept: boolean): Promise<string> {
   const res = await fetch('/api/v1/auth/oauth2/consent', {
@@ -68,7 +60,7 @@ function ConsentPage() {
     fetch(`/api/v1/auth/oauth2/public-client?client_id=${encodeURIComponent(clientId)}`, { credentials: 'same-origin' })
       .then((r) => (r.ok ? r.json() : null))
       .then((c: { client_name?: string } | null) => setClientName(c?.client_name ?? null), () => setClientName(null));
-    userRpc<{ spaces: Space[] }>('space.list', {}).then(
+    userRpc('space.list', {}).then(
       (r) => {
         setSpaces(r.spaces);
         setSpace((r.spaces.find((s) => s.personal) ?? r.spaces[0])?.slug ?? '');

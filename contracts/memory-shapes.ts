@@ -3,12 +3,25 @@ import { memoryPathSchema, nameSchema, treeSchema } from './paths.js';
 
 export const MAX_CONTENT_BYTES = 1_000_000;
 
+/** UTF-8 byte length without Buffer (contracts also run in the browser). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) { n += 4; i++; }
+    else n += 3;
+  }
+  return n;
+}
+
 export const idSchema = z.uuid({ message: 'must be a memory id (a UUID)' }).describe('A memory id (UUID).');
 
 export const contentSchema = z
   .string()
   .min(1, 'content must not be empty')
-  .refine((s) => Buffer.byteLength(s, 'utf8') <= MAX_CONTENT_BYTES, 'content must be at most 1 MB (1,000,000 bytes of UTF-8); split it into several memories')
+  .refine((s) => utf8Length(s) <= MAX_CONTENT_BYTES, 'content must be at most 1 MB (1,000,000 bytes of UTF-8); split it into several memories')
   .describe('The memory text (Markdown welcome), up to 1 MB.');
 
 export const metaSchema = z

@@ -1,5 +1,5 @@
 import type { Context, Hono, Next } from 'hono';
-import type { Sql } from '../db/connect.js';
+import type { Sql } from '../../db/connect.js';
 
 // Dynamic client registration (RFC 7591) in front of better-auth's /oauth2/register:
 //  - Claude Code (and other CLI clients) register loopback redirect URIs without application_type;

@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { Command, Option, UsageError } from 'clipanion';
-import { MeCommand } from '../cli/commands/base.js';
+import { MeCommand } from './base.js';
 
 // `me mcp` and `me mcp install`, registered in the CLI's command list (cli/commands/index.ts).
 
@@ -21,8 +21,8 @@ export class McpCommand extends MeCommand {
   });
 
   async execute() {
-    const { serveStdio } = await import('./stdio.js');
-    await serveStdio(await this.client());
+    const { serveStdio } = await import('../mcp/stdio.js');
+    await serveStdio(await this.client(), this.cli.binaryVersion ?? '');
     return 0;
   }
 }
@@ -49,7 +49,7 @@ export class McpInstallCommand extends MeCommand {
   print = Option.Boolean('--print', false, { description: 'Print the command or config entry instead of applying it' });
 
   async execute() {
-    const { MCP_CLIENTS, claudeCodeArgs, configPath, writeClientConfig, SERVER_NAME } = await import('./install.js');
+    const { MCP_CLIENTS, claudeCodeArgs, configPath, writeClientConfig, SERVER_NAME } = await import('../mcp/install.js');
     const client = this.client_ as (typeof MCP_CLIENTS)[number];
     if (!MCP_CLIENTS.includes(client)) throw new UsageError(`unknown client "${this.client_}": use one of ${MCP_CLIENTS.join(', ')}`);
     const s = await this.settings();
@@ -91,7 +91,7 @@ export class ConnectorListCommand extends MeCommand {
   async execute() {
     const client = await this.client();
     const r = (await client.call('connector.list', {})) as { connectors: { clientId: string; name: string | null; redirectHosts: string[]; scopes: string[]; space: string | null; approvedAt: string }[] };
-    const { table } = await import('../cli/util/render.js');
+    const { table } = await import('../util/render.js');
     await this.emit(r, () => r.connectors.length === 0 ? 'No connected applications.' : table(
       r.connectors.map((c) => ({ client: c.clientId, name: c.name ?? '', signs_in_at: c.redirectHosts.join(' '), scopes: c.scopes.join(' '), space: c.space ?? '(personal)', approved: c.approvedAt })),
       ['client', 'name', 'signs_in_at', 'scopes', 'space', 'approved'],

@@ -23,11 +23,13 @@ export interface Hints {
 }
 
 /** One operation, declared once: everything else (JSON-RPC, MCP, CLI, docs) derives from it. */
-export interface Contract<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+export type Endpoint = 'memory' | 'user';
+
+export interface Contract<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, N extends string = string, E extends Endpoint = Endpoint> {
   /** Dotted name, e.g. `memory.search`: the JSON-RPC method. */
-  name: string;
+  name: N;
   /** Which RPC endpoint serves it: `/api/v1/memory/rpc` or `/api/v1/user/rpc`. */
-  endpoint: 'memory' | 'user';
+  endpoint: E;
   /** One line, for lists and `--help`. */
   summary: string;
   /** Written for agents and people: when to use it and how. */
@@ -40,7 +42,7 @@ export interface Contract<I extends z.ZodType = z.ZodType, O extends z.ZodType =
   tool?: boolean;
 }
 
-export const defineContract = <I extends z.ZodType, O extends z.ZodType>(c: Contract<I, O>): Contract<I, O> => c;
+export const defineContract = <N extends string, E extends Endpoint, I extends z.ZodType, O extends z.ZodType>(c: Contract<I, O, N, E>): Contract<I, O, N, E> => c;
 
 export const readOnly: Hints = { readOnly: true, destructive: false, idempotent: true };
 export const additive: Hints = { readOnly: false, destructive: false, idempotent: false };

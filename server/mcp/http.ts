@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { looksLikeApiKey, verifyApiKey } from '../server/auth/api-keys.js';
-import { AppError } from '../server/contracts/errors.js';
-import type { Caller, Services } from '../server/context.js';
-import { operations } from '../server/registry.js';
-import { authorize, invoke } from '../server/rpc/dispatch.js';
+import { looksLikeApiKey, verifyApiKey } from '../auth/api-keys.js';
+import { AppError } from '../../contracts/errors.js';
+import type { Caller, Services } from '../context.js';
+import { operations } from '../registry.js';
+import { authorize, invoke } from '../rpc/dispatch.js';
 import { challenge, mountResourceMetadata, resourceUrls, type ResourceUrls } from './metadata.js';
 import { originPolicy } from './origin.js';
-import { createMcpServer } from './server.js';
-import { findTool } from './tools.js';
-import { connection } from '../server/users/connectors.js';
+import { createMcpServer } from '../../mcp/server.js';
+import { findTool } from '../../mcp/tools.js';
+import { connection } from '../users/connectors.js';
+import { classifyError } from '../util/pg-errors.js';
+import { version } from '../version.js';
 
 /** The payload of a JWT (already verified by the caller of this), or null for other tokens. */
 function jwtClaims(token: string): Record<string, unknown> | null {
@@ -132,6 +134,7 @@ export function mountMcp(app: Hono, svc: Services, opts: McpMountOptions) {
 
     const requestId = c.req.header('x-request-id')?.slice(0, 100) || randomUUID();
     const server = createMcpServer(
+      version,
       async (entry, args) => {
         const started = performance.now();
         try {
@@ -140,7 +143,7 @@ export function mountMcp(app: Hono, svc: Services, opts: McpMountOptions) {
           svc.log.info('mcp', { requestId, tool: entry.tool.name, ms: +(performance.now() - started).toFixed(2), principal: caller.principalId, credential: caller.credential });
         }
       },
-      (err) => (err instanceof AppError ? { code: err.code, message: err.message } : null),
+      (thrown) => { const err = classifyError(thrown); return err ? { code: err.code, message: err.message } : null; },
       (tool, err) => svc.log.error('mcp tool failed', { requestId, tool, error: String((err as Error)?.stack ?? err) }),
     );
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
