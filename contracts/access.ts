@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineContract, destructive, idempotentWrite, readOnly } from './define.js';
+import { adminAccess, defineContract, destructive, idempotentWrite, readOnly } from './define.js';
 import { treeSchema } from './paths.js';
 import { spaceArg } from './space.js';
 
@@ -27,7 +27,7 @@ export const grantSet = defineContract({
     level: levelSchema,
   }),
   output: grantSchema,
-  access: { kind: 'space', level: 'owner' },
+  access: adminAccess('member', { level: 'owner' }),
   hints: idempotentWrite,
 });
 
@@ -38,7 +38,7 @@ export const grantRemove = defineContract({
   description: 'Remove the grant a principal holds on exactly this tree prefix. Requires owner access on it.',
   input: z.object({ space: spaceArg, principal: z.uuid(), tree: treeSchema }),
   output: z.object({ removed: z.boolean() }),
-  access: { kind: 'space', level: 'owner' },
+  access: adminAccess('member', { level: 'owner' }),
   hints: destructive,
 });
 
@@ -49,7 +49,7 @@ export const grantList = defineContract({
   description: 'List the grants in the space, optionally for one principal.',
   input: z.object({ space: spaceArg, principal: z.uuid().optional() }),
   output: z.object({ grants: z.array(grantSchema) }),
-  access: { kind: 'space', level: 'read' },
+  access: adminAccess('member', { level: 'read', serviceAccounts: true }),
   hints: readOnly,
 });
 
@@ -70,7 +70,7 @@ export const principalList = defineContract({
       }),
     ),
   }),
-  access: { kind: 'space', level: 'read' },
+  access: adminAccess('member', { level: 'read', serviceAccounts: true }),
   hints: readOnly,
 });
 
@@ -81,7 +81,7 @@ export const memberSetRole = defineContract({
   description: 'Change the roster role of a member of the space. Admins manage the roster and grants; a space always keeps one admin.',
   input: z.object({ space: spaceArg, principal: z.uuid(), role: z.enum(['member', 'admin']) }),
   output: z.object({ principal: z.string(), role: z.enum(['member', 'admin']) }),
-  access: { kind: 'spaceAdmin' },
+  access: adminAccess('admin'),
   hints: idempotentWrite,
 });
 
@@ -92,7 +92,7 @@ export const memberRemove = defineContract({
   description: 'Take a user or service account off the space roster; their grants in the space go with it. A space always keeps one admin.',
   input: z.object({ space: spaceArg, principal: z.uuid() }),
   output: z.object({ removed: z.boolean() }),
-  access: { kind: 'spaceAdmin' },
+  access: adminAccess('admin'),
   hints: destructive,
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { additive, defineContract, destructive, readOnly } from './define.js';
+import { additive, adminAccess, defineContract, destructive, readOnly } from './define.js';
 import { levelSchema } from './access.js';
 import { treeSchema } from './paths.js';
 
@@ -42,7 +42,7 @@ export const apiKeyCreate = defineContract({
     ttlDays: z.number().int().min(1).max(3650).optional().describe('Expire after this many days.'),
   }),
   output: apiKeySchema.extend({ key: z.string().describe('The full key. Store it now: it is not shown again.') }),
-  access: { kind: 'user' },
+  access: adminAccess('none', { apiKeys: false }),
   hints: additive,
 });
 
@@ -53,7 +53,7 @@ export const apiKeyList = defineContract({
   description: 'List API keys held by you or by service accounts you own (never the secrets).',
   input: z.object({ principal: z.uuid().optional() }),
   output: z.object({ keys: z.array(apiKeySchema) }),
-  access: { kind: 'principal' },
+  access: adminAccess('none', { serviceAccounts: true }),
   hints: readOnly,
 });
 
@@ -64,7 +64,7 @@ export const apiKeyGet = defineContract({
   description: 'Show one of your keys (or a key of a service account you own) by id.',
   input: z.object({ id: z.uuid() }),
   output: apiKeySchema,
-  access: { kind: 'principal' },
+  access: adminAccess('none', { serviceAccounts: true }),
   hints: readOnly,
 });
 
@@ -75,7 +75,7 @@ export const apiKeyRevoke = defineContract({
   description: 'Revoke a key at once; requests with it fail from then on.',
   input: z.object({ id: z.uuid() }),
   output: z.object({ id: z.string(), revoked: z.literal(true) }),
-  access: { kind: 'user' },
+  access: adminAccess('none', { apiKeys: false }),
   hints: destructive,
 });
 
@@ -88,7 +88,7 @@ export const serviceAccountCreate = defineContract({
   description: 'Create a service account you own. Grant it access with grant.set, then give it a key with apiKey.create.',
   input: z.object({ name: z.string().min(1).max(200) }),
   output: serviceAccountSchema,
-  access: { kind: 'user' },
+  access: adminAccess('none', { apiKeys: false }),
   hints: additive,
 });
 
@@ -99,7 +99,7 @@ export const serviceAccountList = defineContract({
   description: 'List the service accounts you own.',
   input: z.object({}),
   output: z.object({ serviceAccounts: z.array(serviceAccountSchema) }),
-  access: { kind: 'principal' },
+  access: adminAccess('none'),
   hints: readOnly,
 });
 
@@ -110,7 +110,7 @@ export const serviceAccountDelete = defineContract({
   description: 'Delete a service account you own; its keys stop working and its grants go.',
   input: z.object({ id: z.uuid() }),
   output: z.object({ id: z.string(), deleted: z.literal(true) }),
-  access: { kind: 'user' },
+  access: adminAccess('none', { apiKeys: false }),
   hints: destructive,
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineContract, destructive, idempotentWrite, readOnly } from './define.js';
+import { adminAccess, defineContract, destructive, idempotentWrite, readOnly } from './define.js';
 import { slugSchema } from './space.js';
 
 // Connected applications: third-party OAuth clients (MCP connectors such as claude.ai or Claude
@@ -23,7 +23,7 @@ export const connectorList = defineContract({
   description: 'List the applications you approved on the consent page, with what they may do and the space they use.',
   input: z.object({}),
   output: z.object({ connectors: z.array(connectorSchema) }),
-  access: { kind: 'user' },
+  access: adminAccess('none', { apiKeys: false }),
   hints: readOnly,
 });
 
@@ -36,7 +36,7 @@ export const connectorRevoke = defineContract({
     'refuses it within seconds; to use it again, the application must ask for your consent again.',
   input: z.object({ clientId: clientIdSchema }),
   output: z.object({ clientId: z.string(), revoked: z.literal(true), tokens: z.number().int().describe('Tokens revoked.') }),
-  access: { kind: 'user' },
+  access: adminAccess('none', { apiKeys: false }),
   hints: destructive,
 });
 
@@ -50,7 +50,7 @@ export const connectorSetSpace = defineContract({
     space: slugSchema.nullable().describe('A space you belong to, or null.'),
   }),
   output: z.object({ clientId: z.string(), space: z.string().nullable() }),
-  access: { kind: 'user' },
+  access: adminAccess('none', { apiKeys: false }),
   hints: idempotentWrite,
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineContract, readOnly } from './define.js';
+import { defineContract, readOnly, selfAccess } from './define.js';
 import { levelSchema } from './access.js';
 
 const spaceSummary = z.object({
@@ -39,7 +39,7 @@ export const context = defineContract({
       .describe('Your effective access in the space: tree prefixes (with everything below) and levels.'),
     spaces: z.array(spaceSummary).describe('Every space you belong to.'),
   }),
-  access: { kind: 'principal' },
+  access: selfAccess,
   hints: readOnly,
   tool: true,
 });

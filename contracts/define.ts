@@ -2,19 +2,53 @@ import type { z } from 'zod';
 
 export type Level = 'read' | 'write' | 'owner';
 
+/** OAuth scopes. memory:write includes memory:read; space:admin is separate (administration only). */
+export const SCOPES = ['memory:read', 'memory:write', 'space:admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
 /**
- * The access an operation needs before its handler runs. Tree-level checks (which memories a
- * caller may touch) happen inside the handler's SQL, against the caller's effective grants.
- *  - space:      a member of the chosen space; `level` is the grant level the operation needs
- *  - spaceAdmin: an admin of the chosen space (roster, grants)
- *  - principal:  any authenticated caller, no space needed
- *  - user:       a signed-in person (cookie or OAuth token), never an API key
+ * Everything the dispatcher checks before an operation's handler runs (server/rpc/dispatch.ts).
+ * Tree-level checks (which memories a caller may touch) then happen inside the handler's SQL,
+ * against the caller's grants intersected with any restriction of the credential.
  */
-export type Access =
-  | { kind: 'space'; level: Level }
-  | { kind: 'spaceAdmin' }
-  | { kind: 'principal' }
-  | { kind: 'user' };
+export interface Access {
+  /** The OAuth scope a token must hold. Cookie sessions and API keys carry no scopes. */
+  scope: Scope;
+  /**
+   * Where it acts: `none` = the caller's own account (no space); `member` = the space the call names
+   * (or the connection's default), of which the caller must be a member; `admin` = such a space,
+   * where the caller must be an admin.
+   */
+  space: 'none' | 'member' | 'admin';
+  /** The grant level it needs on the trees it touches (checked in SQL); null when it touches no tree. */
+  level: Level | null;
+  /** Whether an API key may call it (false: only a signed-in person, by cookie or OAuth token). */
+  apiKeys: boolean;
+  /** Whether a restricted credential (an API key narrowed to trees and levels) may call it. */
+  restricted: boolean;
+  /** Whether a service account (an agent's own principal) may call it. */
+  serviceAccounts: boolean;
+}
+
+/** Memories: any credential that reaches the space; the tree check is in SQL (grants ∩ restriction). */
+export const memoryAccess = (level: Level): Access => ({
+  scope: level === 'read' ? 'memory:read' : 'memory:write', space: 'member', level, apiKeys: true, restricted: true, serviceAccounts: true,
+});
+
+/** Who am I and where can I go: any credential, read-only. */
+export const selfAccess: Access = { scope: 'memory:read', space: 'none', level: null, apiKeys: true, restricted: true, serviceAccounts: true };
+
+/**
+ * Administration (roster, grants, spaces, invitations, keys, service accounts, connections): never a
+ * restricted credential, never a token without space:admin, and by default never a service account.
+ */
+export const adminAccess = (space: Access['space'], more: Partial<Pick<Access, 'level' | 'apiKeys' | 'serviceAccounts'>> = {}): Access => ({
+  scope: 'space:admin', space, level: null, apiKeys: true, restricted: false, serviceAccounts: false, ...more,
+});
+
+/** Whether a token's scopes include `needed` (memory:write includes memory:read). */
+export const hasScope = (scopes: readonly string[], needed: Scope) =>
+  scopes.includes(needed) || (needed === 'memory:read' && scopes.includes('memory:write'));
 
 export interface Hints {
   readOnly: boolean;
@@ -48,13 +82,6 @@ export const readOnly: Hints = { readOnly: true, destructive: false, idempotent:
 export const additive: Hints = { readOnly: false, destructive: false, idempotent: false };
 export const idempotentWrite: Hints = { readOnly: false, destructive: false, idempotent: true };
 export const destructive: Hints = { readOnly: false, destructive: true, idempotent: true };
-
-/** The OAuth scope an operation requires of a token. */
-export function requiredScope(c: Contract): 'memory:read' | 'memory:write' | null {
-  if (c.access.kind === 'space') return c.access.level === 'read' ? 'memory:read' : 'memory:write';
-  if (c.access.kind === 'spaceAdmin') return 'memory:write';
-  return c.hints.readOnly ? 'memory:read' : 'memory:write';
-}
 
 /** `memory.getByPath` → `me_memory_get_by_path`. */
 export const toolName = (name: string) =>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineContract, readOnly } from './define.js';
+import { defineContract, memoryAccess, readOnly } from './define.js';
 import { spaceArg } from './space.js';
 
 export const embeddingsStatus = defineContract({
@@ -25,7 +25,7 @@ export const embeddingsStatus = defineContract({
     lastError: z.string().nullable().describe('The most recent failure, if any.'),
     lastErrorAt: z.string().nullable(),
   }),
-  access: { kind: 'space', level: 'read' },
+  access: memoryAccess('read'),
   hints: readOnly,
 });
 

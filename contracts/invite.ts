@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { levelSchema } from './access.js';
-import { additive, defineContract, destructive, idempotentWrite, readOnly } from './define.js';
+import { additive, adminAccess, defineContract, destructive, idempotentWrite, readOnly } from './define.js';
 import { treeSchema } from './paths.js';
 import { spaceArg } from './space.js';
 
@@ -43,7 +43,7 @@ export const inviteCreate = defineContract({
     maxUses: z.number().int().min(1).max(1000).default(1).describe('Link invitations only: how many people may redeem it.'),
   }),
   output: invitationSchema.extend({ link: z.string().nullable().describe('For a link invitation: inv.<secret>. Shown once.') }),
-  access: { kind: 'spaceAdmin' },
+  access: adminAccess('admin'),
   hints: additive,
 });
 
@@ -54,7 +54,7 @@ export const inviteList = defineContract({
   description: 'List the invitations of a space you administer, newest first, including used, expired and revoked ones.',
   input: z.object({ space: spaceArg }),
   output: z.object({ invitations: z.array(invitationSchema) }),
-  access: { kind: 'spaceAdmin' },
+  access: adminAccess('admin'),
   hints: readOnly,
 });
 
@@ -65,7 +65,7 @@ export const inviteRevoke = defineContract({
   description: 'Revoke an invitation of a space you administer: it can no longer be accepted or redeemed. Access already given stays.',
   input: z.object({ space: spaceArg, id: z.uuid() }),
   output: z.object({ id: z.string(), revoked: z.literal(true) }),
-  access: { kind: 'spaceAdmin' },
+  access: adminAccess('admin'),
   hints: destructive,
 });
 
@@ -76,7 +76,7 @@ export const invitePending = defineContract({
   description: 'List the open invitations addressed to your email address (it must be verified by your identity provider).',
   input: z.object({}),
   output: z.object({ invitations: z.array(invitationSchema) }),
-  access: { kind: 'principal' },
+  access: adminAccess('none'),
   hints: readOnly,
 });
 
@@ -87,7 +87,7 @@ export const inviteAccept = defineContract({
   description: 'Join the space of an invitation addressed to your verified email address (see invite.pending).',
   input: z.object({ id: z.uuid() }),
   output: grantOutput,
-  access: { kind: 'principal' },
+  access: adminAccess('none'),
   hints: idempotentWrite,
 });
 
@@ -98,7 +98,7 @@ export const inviteDecline = defineContract({
   description: 'Decline an invitation addressed to your verified email; it disappears from invite.pending.',
   input: z.object({ id: z.uuid() }),
   output: z.object({ id: z.string(), declined: z.literal(true) }),
-  access: { kind: 'principal' },
+  access: adminAccess('none'),
   hints: idempotentWrite,
 });
 
@@ -109,7 +109,7 @@ export const inviteRedeem = defineContract({
   description: 'Redeem an invitation link someone gave you (inv.<secret>): you join its space with the access it grants.',
   input: z.object({ link: z.string().regex(/^inv\.[A-Za-z0-9_-]{43}$/, 'an invitation link looks like inv.<43 characters>') }),
   output: grantOutput,
-  access: { kind: 'principal' },
+  access: adminAccess('none'),
   hints: idempotentWrite,
 });
 

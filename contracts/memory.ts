@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { additive, defineContract, destructive, idempotentWrite, readOnly } from './define.js';
+import { additive, defineContract, destructive, idempotentWrite, memoryAccess, readOnly } from './define.js';
 import {
   bulkResultSchema, contentSchema, idSchema, memoryInputSchema, memoryPathSchema, memorySchema,
   metaSchema, nameSchema, temporalFilterSchema, temporalSchema, treeSchema,
@@ -29,7 +29,7 @@ export const memoryCreate = defineContract({
   output: memorySchema.extend({
     outcome: z.enum(['created', 'replaced', 'ignored']).describe('What happened.'),
   }),
-  access: { kind: 'space', level: 'write' },
+  access: memoryAccess('write'),
   hints: additive,
   tool: true,
 });
@@ -53,7 +53,7 @@ export const memoryBatchCreate = defineContract({
     replaced: z.number().int(),
     ignored: z.number().int(),
   }),
-  access: { kind: 'space', level: 'write' },
+  access: memoryAccess('write'),
   hints: additive,
 });
 
@@ -64,7 +64,7 @@ export const memoryGet = defineContract({
   description: 'Fetch a memory, with its full content, by its id (as returned by search or create).',
   input: z.object({ space: spaceArg, id: idSchema }),
   output: memorySchema,
-  access: { kind: 'space', level: 'read' },
+  access: memoryAccess('read'),
   hints: readOnly,
   tool: true,
 });
@@ -76,7 +76,7 @@ export const memoryGetByPath = defineContract({
   description: 'Fetch a named memory by its path, e.g. "/projects/alpha/decisions" (tree + name).',
   input: z.object({ space: spaceArg, path: memoryPathSchema }),
   output: memorySchema,
-  access: { kind: 'space', level: 'read' },
+  access: memoryAccess('read'),
   hints: readOnly,
   tool: true,
 });
@@ -100,7 +100,7 @@ export const memoryUpdate = defineContract({
     temporal: temporalSchema.nullable().optional(),
   }),
   output: memorySchema,
-  access: { kind: 'space', level: 'write' },
+  access: memoryAccess('write'),
   hints: idempotentWrite,
   tool: true,
 });
@@ -112,7 +112,7 @@ export const memoryDelete = defineContract({
   description: 'Delete one memory. Its history is kept, so memory.revert can bring it back.',
   input: z.object({ space: spaceArg, id: idSchema }),
   output: z.object({ id: z.string(), deleted: z.literal(true) }),
-  access: { kind: 'space', level: 'write' },
+  access: memoryAccess('write'),
   hints: destructive,
   tool: true,
 });
@@ -124,7 +124,7 @@ export const memoryDeleteByPath = defineContract({
   description: 'Delete the named memory at a path such as "/projects/alpha/decisions".',
   input: z.object({ space: spaceArg, path: memoryPathSchema }),
   output: z.object({ id: z.string(), deleted: z.literal(true) }),
-  access: { kind: 'space', level: 'write' },
+  access: memoryAccess('write'),
   hints: destructive,
   tool: true,
 });
@@ -143,7 +143,7 @@ export const memoryDeleteTree = defineContract({
     confirm: z.boolean().optional().describe('Required to delete the whole space ("/").'),
   }),
   output: bulkResultSchema,
-  access: { kind: 'space', level: 'write' },
+  access: memoryAccess('write'),
   hints: destructive,
   tool: true,
 });
@@ -155,7 +155,7 @@ export const memoryCount = defineContract({
   description: 'Count the memories at and below a tree path (the whole space by default).',
   input: z.object({ space: spaceArg, tree: treeSchema.optional() }),
   output: z.object({ count: z.number().int() }),
-  access: { kind: 'space', level: 'read' },
+  access: memoryAccess('read'),
   hints: readOnly,
   tool: true,
 });
@@ -177,7 +177,7 @@ export const memoryTree = defineContract({
     count: z.number().int().describe('Memories at and below the tree.'),
     children: z.array(z.object({ path: z.string(), count: z.number().int() })),
   }),
-  access: { kind: 'space', level: 'read' },
+  access: memoryAccess('read'),
   hints: readOnly,
   tool: true,
 });
@@ -198,7 +198,7 @@ export const memoryMove = defineContract({
     'CONFLICT, changing nothing, if a moved named memory would collide with an existing one.',
   input: bulkMoveInput,
   output: bulkResultSchema,
-  access: { kind: 'space', level: 'write' },
+  access: memoryAccess('write'),
   hints: { readOnly: false, destructive: true, idempotent: false },
   tool: true,
 });
@@ -210,7 +210,7 @@ export const memoryCopy = defineContract({
   description: 'Copy every memory at and below `from` to `to`, as new memories. Fails with CONFLICT on a name collision.',
   input: bulkMoveInput,
   output: bulkResultSchema,
-  access: { kind: 'space', level: 'write' },
+  access: memoryAccess('write'),
   hints: additive,
   tool: true,
 });
@@ -270,7 +270,7 @@ export const memorySearch = defineContract({
     nextCursor: z.string().nullable(),
     embeddingsPending: z.number().int().optional().describe('Memories not yet embedded (semantic results may miss them).'),
   }),
-  access: { kind: 'space', level: 'read' },
+  access: memoryAccess('read'),
   hints: readOnly,
   tool: true,
 });
@@ -306,7 +306,7 @@ export const memoryHistory = defineContract({
     ),
     nextCursor: z.string().nullable(),
   }),
-  access: { kind: 'space', level: 'read' },
+  access: memoryAccess('read'),
   hints: readOnly,
   tool: true,
 });
@@ -324,7 +324,7 @@ export const memoryRevert = defineContract({
     version: z.number().int().positive().describe('The version to restore (see memory.history).'),
   }),
   output: memorySchema,
-  access: { kind: 'space', level: 'write' },
+  access: memoryAccess('write'),
   hints: { readOnly: false, destructive: false, idempotent: false },
   tool: true,
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { additive, defineContract, destructive, idempotentWrite, readOnly } from './define.js';
+import { additive, adminAccess, defineContract, destructive, idempotentWrite, readOnly, selfAccess } from './define.js';
 
 export const slugSchema = z
   .string()
@@ -28,7 +28,7 @@ export const spaceList = defineContract({
   description: 'List the spaces you belong to, with your role in each. Pass a slug as `space` to other tools to use it.',
   input: z.object({}),
   output: z.object({ spaces: z.array(spaceSchema) }),
-  access: { kind: 'principal' },
+  access: selfAccess,
   hints: readOnly,
   tool: true,
 });
@@ -40,7 +40,7 @@ export const spaceCreate = defineContract({
   description: 'Create a space; you become its admin with owner access to all of it.',
   input: z.object({ slug: slugSchema, name: z.string().min(1).max(200).optional().describe('Display name (defaults to the slug).') }),
   output: spaceSchema,
-  access: { kind: 'principal' },
+  access: adminAccess('none'),
   hints: additive,
 });
 
@@ -53,7 +53,7 @@ export const spaceRename = defineContract({
     .object({ space: slugSchema, slug: slugSchema.optional(), name: z.string().min(1).max(200).optional() })
     .refine((v) => v.slug !== undefined || v.name !== undefined, 'pass a new slug, a new name, or both'),
   output: spaceSchema,
-  access: { kind: 'principal' },
+  access: adminAccess('admin'),
   hints: idempotentWrite,
 });
 
@@ -64,7 +64,7 @@ export const spaceDelete = defineContract({
   description: 'Delete a space you administer, with every memory in it. Requires confirm set to the slug.',
   input: z.object({ space: slugSchema, confirm: z.string().describe('Repeat the slug to confirm.') }),
   output: z.object({ slug: z.string(), deleted: z.literal(true), memories: z.number().int() }),
-  access: { kind: 'principal' },
+  access: adminAccess('admin'),
   hints: destructive,
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineContract, readOnly } from './define.js';
+import { defineContract, readOnly, selfAccess } from './define.js';
 
 export const whoami = defineContract({
   name: 'whoami',
@@ -17,7 +17,7 @@ export const whoami = defineContract({
     restricted: z.boolean().describe('Whether the credential is narrowed to some tree prefixes.'),
     spaces: z.array(z.object({ slug: z.string(), name: z.string(), role: z.enum(['member', 'admin']), personal: z.boolean() })),
   }),
-  access: { kind: 'principal' },
+  access: selfAccess,
   hints: readOnly,
 });
 

@@ -54,6 +54,9 @@ export function toolEntries(): ToolEntry[] {
   return cached;
 }
 
+let byName: Map<string, ToolEntry> | undefined;
+
 export function findTool(name: string): ToolEntry | undefined {
-  return toolEntries().find((t) => t.tool.name === name);
+  byName ??= new Map(toolEntries().map((e) => [e.tool.name, e]));
+  return byName.get(name);
 }

@@ -11,6 +11,7 @@ const envSchema = z.object({
   ME_HOST: z.string().default('127.0.0.1'),
   ME_PORT: int(3210),
   ME_PUBLIC_URL: z.string().url().optional(),
+  ME_TRUST_PROXY: z.string().optional(),
   ME_BODY_LIMIT: int(1024 * 1024),
   ME_STATEMENT_TIMEOUT_MS: int(15_000),
   ME_DB_POOL_MAX: int(10),
@@ -45,6 +46,8 @@ export interface ServerConfig {
   port: number;
   /** The origin clients use to reach this server (OAuth issuer, MCP resource). */
   publicUrl?: string;
+  /** Reverse proxies whose X-Forwarded-For is believed (addresses); empty = none, the default. */
+  trustProxy: string[];
   bodyLimit: number;
   statementTimeoutMs: number;
   poolMax: number;
@@ -100,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     host: e.ME_HOST,
     port: e.ME_PORT,
     publicUrl: e.ME_PUBLIC_URL?.replace(/\/+$/, ''),
+    trustProxy: (e.ME_TRUST_PROXY ?? '').split(',').map((a) => a.trim()).filter(Boolean),
     bodyLimit: e.ME_BODY_LIMIT,
     statementTimeoutMs: e.ME_STATEMENT_TIMEOUT_MS,
     poolMax: e.ME_DB_POOL_MAX,

@@ -1,6 +1,7 @@
 import type { Database, Sql } from '../db/connect.js';
 import type { Level } from '../contracts/define.js';
 import type { Logger } from './util/log.js';
+import type { TtlCache } from './util/ttl-cache.js';
 
 /** An access rule from an API key's restriction: at most `level` on `tree` (in one space, or all). */
 export interface Rule { spaceId: string | null; tree: string; level: 1 | 2 | 3 }
@@ -13,6 +14,8 @@ export interface Caller {
   email: string | null;
   credential: 'apiKey' | 'session' | 'oauth';
   keyId?: string;
+  /** The OAuth client a token was issued to (`me-cli` for the CLI). */
+  clientId?: string;
   /** From a restricted key: the caller can never exceed these (intersected with grants). */
   restriction: Rule[] | null;
   /** From an OAuth token: its scopes. null = not scope-limited (sessions, API keys). */
@@ -23,6 +26,26 @@ export interface Caller {
 
 export interface SpaceRef { id: string; slug: string; name: string; personal: boolean; role: 'member' | 'admin' }
 
+/**
+ * What one server instance remembers between requests (server/caches.ts). A change made through this
+ * server drops the affected entries at once; one made through another server shows within the TTL.
+ */
+export interface Caches {
+  /** Verified API keys, by the hash of the whole key. */
+  apiKeys: TtlCache<Caller>;
+  /** Space memberships, by principal and requested slug. Grants are never cached. */
+  spaces: TtlCache<SpaceRef>;
+  /** Key ids used since the last flush: last_used_at is written in batches, not per call. */
+  keyUsage: Set<string>;
+  /** Connected applications, by user and client id: still approved, and their space. */
+  connections: TtlCache<Connection>;
+  /** Users known to be provisioned (principal, personal space): checked once per server. */
+  provisioned: Set<string>;
+}
+
+/** A connected OAuth client as the edge needs it: still approved (or first-party), and its space. */
+export interface Connection { approved: boolean; space: string | null }
+
 /** Long-lived services the handlers use. */
 export interface Services {
   db: Database;
@@ -31,6 +54,7 @@ export interface Services {
   /** Postgres capabilities found at boot. */
   features: { vector: boolean; bm25: boolean };
   embeddings: import('./embeddings/provider.js').EmbeddingProvider | null;
+  caches: Caches;
 }
 
 /** Everything a handler gets besides its input. */

@@ -3,7 +3,6 @@ import type { Hono } from 'hono';
 import { openDatabase, type Database } from '../db/connect.js';
 import { migrate } from '../db/migrate.js';
 import { startMaintenance } from '../db/maintenance.js';
-import type { CredentialVerifiers } from './auth/authenticate.js';
 import { flushKeyUsage } from './auth/api-keys.js';
 import { startAuthCleanup } from './auth/cleanup.js';
 import { startAuth, type AuthRuntime } from './auth/runtime.js';
@@ -14,7 +13,9 @@ import type { Services } from './context.js';
 import { startEmbeddings } from './embeddings/service.js';
 import { createApp } from './http/app.js';
 import { mountMcp } from './mcp/http.js';
-import { mountRegistrationDefaults } from './mcp/dcr.js';
+import { mountRegistration } from './mcp/dcr.js';
+import { createCaches } from './caches.js';
+import type { EdgeEnv } from './http/edge.js';
 import { createLogger, type Logger } from './util/log.js';
 
 export interface RunningServer {
@@ -30,10 +31,7 @@ export interface StartOptions {
   /** Use this database instead of opening one from the config (tests share a template clone). */
   database?: Database;
   logger?: Logger;
-  verifiers?: CredentialVerifiers;
-  extend?: (app: Hono, svc: Services) => void;
-  /** Verifies an OAuth access token for exactly the /mcp audience (see server/mcp/http.ts). */
-  verifyMcpToken?: (token: string, audience: string) => Promise<import('./context.js').Caller | null>;
+  extend?: (app: Hono<EdgeEnv>, svc: Services) => void;
 }
 
 async function detectFeatures(db: Database) {
@@ -55,12 +53,12 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const features = await detectFeatures(db);
   const embedder = await startEmbeddings(db.sql, features, config.embedding, log);
   const embeddings = embedder.provider;
-  const services: Services = { db, sql: db.sql, log, features, embeddings };
+  const services: Services = { db, sql: db.sql, log, features, embeddings, caches: createCaches() };
   const bootstrap = await bootstrapIfEmpty(db.sql, config.dataDir);
 
   let url = ''; // known once listening; /mcp validates Host/Origin against it
   // Listen first: the auth issuer is the public origin, which (port 0 in tests) is known only now.
-  let app: Hono | undefined;
+  let app: Hono<EdgeEnv> | undefined;
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({
       fetch: (req, env) => app ? app.fetch(req, env) : Response.json({ error: 'starting; retry in a moment' }, { status: 503 }),
@@ -73,18 +71,19 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const auth = await startAuth(services, config, config.publicUrl ?? url);
   app = createApp(services, {
     bodyLimit: config.bodyLimit,
-    verifiers: opts.verifiers ?? auth.verifiers,
+    verifiers: auth.verifiers,
+    apiAudience: () => ({ resource: auth.resources.api, cookies: true, unboundTokens: true }),
     extend: (a) => {
-      mountRegistrationDefaults(a, { sql: services.sql, mcpResource: () => auth.resources.mcp }); // before better-auth's catch-all (server/mcp/dcr.ts)
+      mountRegistration(a, services, { mcpResource: () => auth.resources.mcp, trustProxy: config.trustProxy }); // before better-auth's catch-all (server/mcp/dcr.ts)
       auth.mount(a);
       mountWeb(a);
-      mountMcp(a, services, { publicUrl: config.publicUrl, listenUrl: () => url, bodyLimit: config.bodyLimit, verifyAccessToken: opts.verifyMcpToken ?? auth.verifyForResource });
+      mountMcp(a, services, { publicUrl: config.publicUrl, listenUrl: () => url, verifiers: auth.verifiers });
       opts.extend?.(a, services);
     },
   });
   log.info('listening', { url, database: db.kind, migrations: applied.length, vector: features.vector, bm25: features.bm25 });
 
-  const usageTimer = setInterval(() => flushKeyUsage(db.sql).catch((e) => log.warn('key usage flush failed', { error: String(e) })), 30_000);
+  const usageTimer = setInterval(() => flushKeyUsage(services).catch((e) => log.warn('key usage flush failed', { error: String(e) })), 30_000);
   usageTimer.unref();
   const stopAuthCleanup = startAuthCleanup(db.sql, log);
   // Server Postgres has autovacuum; the embedded database does not (db/maintenance.ts).
@@ -106,7 +105,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
           (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
         });
         await embedder.stop();
-        await flushKeyUsage(db.sql).catch(() => {});
+        await flushKeyUsage(services).catch(() => {});
         await auth.close();
         await stopMaintenance();
         if (!opts.database) await db.close();

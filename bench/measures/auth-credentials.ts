@@ -43,11 +43,12 @@ export const authCredentials: Measure = {
 
     const url = `${server.url}/api/v1/memory/rpc`;
     const request = (headers: Record<string, string>) => new Request(url, { method: 'POST', headers });
-    const keyId = (await authenticate(svc, request({ authorization: `Bearer ${target.key}` }), auth.verifiers)).keyId!;
+    const api = { resource: auth.resources.api, cookies: true, unboundTokens: true };
+    const keyId = (await authenticate(svc, auth.verifiers, request({ authorization: `Bearer ${target.key}` }), api)).keyId!;
     const fixed = (headers: Record<string, string>) => () => headers;
     const cases: [string, (i: number) => Record<string, string>, (() => void)?][] = [
       ['API key (cached)', fixed({ authorization: `Bearer ${target.key}` })],
-      ['API key (cache miss)', fixed({ authorization: `Bearer ${target.key}` }), () => forgetApiKey(keyId)],
+      ['API key (cache miss)', fixed({ authorization: `Bearer ${target.key}` }), () => forgetApiKey(svc, keyId)],
       ['JWT access token (seen before)', fixed({ authorization: `Bearer ${jwt}` })],
       ['JWT access token (first use)', (i) => ({ authorization: `Bearer ${freshJwts[i]}` })],
       ['opaque access token', fixed({ authorization: `Bearer ${opaque}` })],
@@ -60,7 +61,7 @@ export const authCredentials: Measure = {
         before?.();
         const req = request(headersFor(i));
         const t = performance.now();
-        const caller = await authenticate(svc, req, auth.verifiers);
+        const caller = await authenticate(svc, auth.verifiers, req, api);
         if (i >= 50) samples.push(performance.now() - t);
         if (caller.principalId !== owner.id) throw new Error(`bench auth: ${label} authenticated someone else`);
       }

@@ -5,7 +5,8 @@ import type { TokenSet } from './token-set.js';
 // The first-party CLI is a public OAuth client of the server's own authorization server
 // (issuer <server>/api/v1/auth): authorization code + PKCE S256 + state, loopback redirect (RFC 8252).
 export const CLIENT_ID = 'me-cli';
-export const SCOPES = 'offline_access memory:read memory:write';
+// space:admin lets the CLI administer (spaces, grants, keys, invitations) as its user.
+export const SCOPES = 'offline_access memory:read memory:write space:admin';
 export const issuerOf = (server: string) => `${server}/api/v1/auth`;
 
 const insecureOk = (url: string) => url.startsWith('http://');

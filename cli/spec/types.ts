@@ -1,3 +1,5 @@
+import type { Access } from '../../contracts/define.js';
+
 /** A JSON Schema fragment, as produced by zod's toJSONSchema (input side). */
 export interface JsonSchema {
   type?: string | string[];
@@ -20,7 +22,7 @@ export interface OpSpec {
   endpoint: 'memory' | 'user';
   summary: string;
   description: string;
-  access: { kind: string; level?: string };
+  access: Access;
   hints: { readOnly: boolean; destructive: boolean; idempotent: boolean };
   input: JsonSchema;
 }

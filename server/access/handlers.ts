@@ -4,7 +4,6 @@ import { showTree } from '../../contracts/paths.js';
 import { levelName, levelNumber } from '../context.js';
 import { implement } from '../operations.js';
 import { hasAccess } from './predicate.js';
-import { forgetSpaces } from '../spaces/resolve.js';
 
 interface GrantRow { principal: string; principal_name: string; tree: string; level: number }
 const toGrant = (g: GrantRow) => ({ principal: g.principal, principalName: g.principal_name, tree: showTree(g.tree), level: levelName(g.level) });
@@ -26,7 +25,7 @@ export const set = implement(grantSet, async (input, ctx) => {
     await tx`insert into core.grant (space_id, principal_id, tree_prefix, level) values (${ctx.space.id}, ${principal.id}, ${input.tree}::ltree, ${level})
       on conflict (space_id, principal_id, tree_prefix) do update set level = excluded.level`;
   });
-  forgetSpaces();
+  ctx.caches.spaces.clear();
   return { principal: principal.id, principalName: principal.name, tree: showTree(input.tree), level: input.level };
 });
 
@@ -69,13 +68,13 @@ export const setRole = implement(memberSetRole, async (input, ctx) => {
   const result = await ctx.sql`update core.space_member set role = ${input.role}
     where space_id = ${ctx.space.id} and principal_id = ${input.principal}`;
   if (result.count === 0) throw notFound(`member ${input.principal} of space "${ctx.space.slug}"`);
-  forgetSpaces();
+  ctx.caches.spaces.clear();
   return { principal: input.principal, role: input.role };
 });
 
 export const removeMember = implement(memberRemove, async (input, ctx) => {
   await keepAnAdmin(ctx, input.principal);
   const result = await ctx.sql`delete from core.space_member where space_id = ${ctx.space.id} and principal_id = ${input.principal}`;
-  forgetSpaces();
+  ctx.caches.spaces.clear();
   return { removed: result.count > 0 };
 });

@@ -1,16 +1,17 @@
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import type { Sql } from '../../db/connect.js';
 import type { Caller } from '../context.js';
+import { TtlCache } from '../util/ttl-cache.js';
 import { hashToken } from './hash.js';
 
 export interface AccessTokenOptions {
-  /** The resource the request is for (RFC 8707): a JWT must name it in `aud`. */
+  /** The resource the request is for (RFC 8707): a JWT's `aud` must be exactly it. */
   audience: string;
   /**
-   * Accept an opaque token issued without a resource (the first-party CLI asks for none).
-   * Default true; an MCP endpoint that requires audience-bound tokens passes false.
+   * Accept an opaque token issued without a resource (the first-party CLI asks for none). The MCP
+   * endpoint, which requires audience-bound tokens, passes false.
    */
-  allowUnbound?: boolean;
+  allowUnbound: boolean;
 }
 
 export type VerifyAccessToken = (token: string, opts: AccessTokenOptions) => Promise<Caller | null>;
@@ -23,6 +24,19 @@ const jsonArray = (sql: Sql, column: string) => sql.unsafe(
   `case jsonb_typeof(${column}) when 'string' then (${column} #>> '{}')::jsonb else ${column} end`);
 
 const looksLikeJwt = (t: string) => /^eyJ[\w-]*\.[\w-]+\.[\w-]+$/.test(t);
+
+/** RFC 9068: a JWT access token says so in its header and carries these claims. */
+const JWT_RULES = { typ: 'at+jwt', requiredClaims: ['iss', 'aud', 'exp', 'iat', 'sub', 'client_id'], algorithms: ['EdDSA', 'ES256', 'RS256', 'PS256'] };
+
+/**
+ * The audience must be exactly the resource. With the openid scope the authorization server adds
+ * its own userinfo endpoint as a second audience, which is harmless; any other second audience
+ * means the token is also good elsewhere, and is refused.
+ */
+function exactAudience(aud: JWTPayload['aud'], resource: string, userinfo: string) {
+  const others = [aud].flat().filter((a) => a !== userinfo);
+  return others.length === 1 && others[0] === resource;
+}
 
 /**
  * Resource-server validation of OAuth access tokens issued by our authorization server.
@@ -37,11 +51,13 @@ export function accessTokenVerifier(sql: Sql, issuer: string, loadJwks: () => Pr
     keys = createLocalJWKSet(await loadJwks());
     loadedAt = Date.now();
   };
+  const userinfo = `${issuer}/oauth2/userinfo`;
 
   async function verifyJwt(token: string, audience: string): Promise<JWTPayload | null> {
     if (!keys) await refresh();
     try {
-      return (await jwtVerify(token, keys!, { issuer, audience, algorithms: ['EdDSA', 'ES256', 'RS256', 'PS256'] })).payload;
+      const { payload } = await jwtVerify(token, keys!, { ...JWT_RULES, issuer, audience });
+      return exactAudience(payload.aud, audience, userinfo) && typeof payload.client_id === 'string' ? payload : null;
     } catch (err) {
       // A key rotated in since the cache was filled: reload once, rate-limited.
       if (err instanceof joseErrors.JWKSNoMatchingKey && Date.now() - loadedAt > 10_000) {
@@ -54,36 +70,39 @@ export function accessTokenVerifier(sql: Sql, issuer: string, loadJwks: () => Pr
 
   // A JWT cannot be revoked before it expires, so remembering a verified one (never past its exp)
   // loses nothing and saves the signature check (~0.1 ms) on the next request.
-  const verifiedJwts = new Map<string, { caller: Caller; until: number }>();
+  const verifiedJwts = new TtlCache<Caller>(60_000);
 
-  return async (token, { audience, allowUnbound = true }) => {
+  return async (token, { audience, allowUnbound }) => {
     if (looksLikeJwt(token)) {
       const key = `${audience}\u0000${hashToken(token)}`;
       const hit = verifiedJwts.get(key);
-      if (hit && hit.until > Date.now()) return hit.caller;
+      if (hit) return hit;
       const claims = await verifyJwt(token, audience);
-      if (!claims?.sub || typeof claims.exp !== 'number') return null;
+      if (!claims) return null;
       const caller: Caller = {
-        principalId: claims.sub,
+        principalId: claims.sub!,
         kind: 'user',
         name: typeof claims.name === 'string' && claims.name ? claims.name : 'user',
         email: typeof claims.email === 'string' ? claims.email : null,
         credential: 'oauth',
+        clientId: claims.client_id as string,
         restriction: null,
         scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
       };
-      if (verifiedJwts.size > 10_000) verifiedJwts.clear();
-      verifiedJwts.set(key, { caller, until: Math.min(claims.exp * 1000, Date.now() + 60_000) });
+      verifiedJwts.set(key, caller, claims.exp! * 1000);
       return caller;
     }
     if (token.length > 512) return null;
-    const [row] = await sql<{ user_id: string; scopes: string[]; resources: string[] | null; name: string; email: string }[]>`
-      select t.user_id, ${jsonArray(sql, 't.scopes')} as scopes, ${jsonArray(sql, 't.resources')} as resources, u.name, u.email
+    const [row] = await sql<{ user_id: string; client_id: string; scopes: string[]; resources: string[] | null; name: string; email: string }[]>`
+      select t.user_id, t.client_id, ${jsonArray(sql, 't.scopes')} as scopes, ${jsonArray(sql, 't.resources')} as resources, u.name, u.email
       from auth.oauth_access_token t join auth.users u on u.id = t.user_id
       where t.token = ${hashToken(token)} and t.expires_at > now() and t.revoked is null`;
     if (!row) return null;
     const bound = row.resources && row.resources.length > 0;
     if (bound ? !row.resources!.includes(audience) : !allowUnbound) return null;
-    return { principalId: row.user_id, kind: 'user', name: row.name, email: row.email, credential: 'oauth', restriction: null, scopes: row.scopes };
+    return {
+      principalId: row.user_id, kind: 'user', name: row.name, email: row.email, credential: 'oauth', clientId: row.client_id,
+      restriction: null, scopes: row.scopes,
+    };
   };
 }

@@ -1,6 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Sql } from '../../db/connect.js';
-import type { Caller, Rule } from '../context.js';
+import type { Caller, Rule, Services } from '../context.js';
 
 // me.<lookup-id>.<secret>: the lookup id finds the row (indexed), the secret is compared by its
 // sha256. Only the hash is stored; the key is shown once.
@@ -21,26 +20,21 @@ interface KeyRow {
   expires_at: Date | null; kind: 'user' | 'service'; name: string; email: string | null;
 }
 
-// Verified keys are cached for a few seconds (by the hash of the whole key) so the hot path does
-// not pay a lookup per request; revocation on this server drops the entry at once.
-const TTL_MS = 5_000;
-const verified = new Map<string, { at: number; caller: Caller; expiresAt: number | null }>();
-/** Key ids used since the last flush: last_used_at is written in batches, not per call. */
-const used = new Set<string>();
-
-export function forgetApiKey(keyId: string) {
-  for (const [k, v] of verified) if (v.caller.keyId === keyId) verified.delete(k);
+/** Drops a revoked key from this server's cache at once (other servers drop it within the TTL). */
+export function forgetApiKey(svc: Pick<Services, 'caches'>, keyId: string) {
+  svc.caches.apiKeys.deleteWhere((caller) => caller.keyId === keyId);
 }
 
 /** The caller behind an API key, or null when the key is malformed, unknown, wrong, or expired. */
-export async function verifyApiKey(sql: Sql, token: string): Promise<Caller | null> {
+export async function verifyApiKey(svc: Pick<Services, 'sql' | 'caches'>, token: string): Promise<Caller | null> {
+  const { sql, caches } = svc;
   const cacheKey = sha256(token).toString('base64');
-  const hit = verified.get(cacheKey);
-  const now = Date.now();
-  if (hit && now - hit.at < TTL_MS && (hit.expiresAt === null || hit.expiresAt > now)) {
-    used.add(hit.caller.keyId!);
-    return hit.caller;
+  const hit = caches.apiKeys.get(cacheKey);
+  if (hit) {
+    caches.keyUsage.add(hit.keyId!);
+    return hit;
   }
+  const now = Date.now();
   const m = KEY_RE.exec(token);
   if (!m) return null;
   const [row] = await sql<KeyRow[]>`select k.id, k.principal_id, k.secret_hash, k.restriction, k.expires_at, p.kind, p.name, p.email
@@ -59,17 +53,17 @@ export async function verifyApiKey(sql: Sql, token: string): Promise<Caller | nu
     restriction: row.restriction?.map((r): Rule => ({ spaceId: r.space, tree: r.tree, level: r.level as 1 | 2 | 3 })) ?? null,
     scopes: null,
   };
-  if (verified.size > 10_000) verified.clear();
-  verified.set(cacheKey, { at: now, caller, expiresAt: row.expires_at?.getTime() ?? null });
-  used.add(row.id);
+  caches.apiKeys.set(cacheKey, caller, row.expires_at?.getTime());
+  caches.keyUsage.add(row.id);
   return caller;
 }
 
 /** Writes last_used_at for keys used since the last call (at most once per key per minute). */
-export async function flushKeyUsage(sql: Sql) {
-  if (used.size === 0) return;
-  const ids = [...used];
-  used.clear();
+export async function flushKeyUsage(svc: Pick<Services, 'sql' | 'caches'>) {
+  const { sql, caches } = svc;
+  if (caches.keyUsage.size === 0) return;
+  const ids = [...caches.keyUsage];
+  caches.keyUsage.clear();
   await sql`update core.api_key set last_used_at = now()
     where id = any(${ids}::uuid[]) and (last_used_at is null or last_used_at < now() - interval '1 minute')`;
 }

@@ -3,6 +3,7 @@ import { betterAuth, type BetterAuthOptions } from 'better-auth';
 import { APIError } from 'better-auth/api';
 import { genericOAuth, jwt } from 'better-auth/plugins';
 import type { Dialect } from 'kysely';
+import { SCOPES } from '../../contracts/define.js';
 import type { AuthConfig } from '../config.js';
 import { hashToken } from './hash.js';
 import { ownerSignIn, type OwnerLinks } from './owner-link.js';
@@ -11,8 +12,7 @@ import { mapped } from './tables.js';
 export const AUTH_BASE_PATH = '/api/v1/auth';
 /** The first-party CLI: a seeded, trusted public client (db/migrations/incremental/0003_auth.sql). */
 export const CLI_CLIENT_ID = 'me-cli';
-export const MEMORY_SCOPES = ['memory:read', 'memory:write'] as const;
-export const OAUTH_SCOPES = ['openid', 'profile', 'email', 'offline_access', ...MEMORY_SCOPES];
+export const OAUTH_SCOPES = ['openid', 'profile', 'email', 'offline_access', ...SCOPES];
 
 
 /** The resource identifiers (RFC 8707 audiences) access tokens may be issued for. */

@@ -9,8 +9,8 @@ export function checkCsrf(req: Request, allowedOrigins: ReadonlySet<string>) {
   const origin = req.headers.get('origin');
   if (origin !== null && origin !== 'null') {
     if (allowedOrigins.has(origin)) return;
-    throw new AppError('FORBIDDEN', `cookie-authenticated requests from ${origin} are not allowed; use an access token or API key instead`);
+    throw new AppError('FORBIDDEN', `cookie-authenticated requests from ${origin} are not allowed; use an access token or API key instead`, { reason: 'CROSS_ORIGIN' });
   }
   if (req.headers.get('sec-fetch-site') === 'same-origin') return;
-  throw new AppError('FORBIDDEN', 'a cookie-authenticated request needs an Origin header of this server (or Sec-Fetch-Site: same-origin); use an access token or API key instead');
+  throw new AppError('FORBIDDEN', 'a cookie-authenticated request needs an Origin header of this server (or Sec-Fetch-Site: same-origin); use an access token or API key instead', { reason: 'CROSS_ORIGIN' });
 }

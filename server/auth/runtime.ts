@@ -6,7 +6,9 @@ import pg from 'pg';
 import type { ServerConfig } from '../config.js';
 import type { Caller, Services } from '../context.js';
 import { ensureProvisioned } from '../provisioning/provision.js';
-import { accessTokenVerifier, type VerifyAccessToken } from './access-tokens.js';
+import { CACHE_TTL_MS } from '../caches.js';
+import { TtlCache } from '../util/ttl-cache.js';
+import { accessTokenVerifier } from './access-tokens.js';
 import type { CredentialVerifiers } from './authenticate.js';
 import { AUTH_BASE_PATH, CLI_CLIENT_ID, createBetterAuth, providerList, resourceIds, type Auth } from './better-auth.js';
 import { checkCsrf } from './csrf.js';
@@ -23,18 +25,14 @@ export interface AuthRuntime {
   issuer: string;
   resources: { api: string; mcp: string };
   providers: { id: string; name: string }[];
-  /** Credential verifiers for the RPC endpoints (audience `<origin>/api/v1`). */
+  /** The OAuth and cookie verifiers the edge's authenticate() uses (server/auth/authenticate.ts). */
   verifiers: CredentialVerifiers;
-  /** Verifies an OAuth access token for a resource; reusable by /mcp (audience `<origin>/mcp`). */
-  verifyAccessToken: VerifyAccessToken;
-  /** verifyAccessToken for exactly one audience (no unbound tokens), then provisioning: for /mcp. */
-  verifyForResource(token: string, audience: string): Promise<Caller | null>;
   /** Issues a one-time owner sign-in link (null when identity providers are configured). */
   ownerSignInLink(): string | null;
   /** Drops the cached cookie sessions (the bench measures the uncached path with it). */
   forgetSessions(): void;
   /** Mounts better-auth and the AS metadata documents. */
-  mount(app: Hono): void;
+  mount(app: Hono<any>): void;
   close(): Promise<void>;
 }
 
@@ -74,25 +72,26 @@ export async function startAuth(svc: Services, config: ServerConfig, origin: str
 
   const verifyAccessToken = accessTokenVerifier(svc.sql, issuer, async () => (await auth.api.getJwks()) as never);
   const withPrincipal = async (caller: Caller | null) => {
-    if (caller) await ensureProvisioned(svc.sql, { id: caller.principalId, name: caller.name, email: caller.email });
+    if (caller) await ensureProvisioned(svc, { id: caller.principalId, name: caller.name, email: caller.email });
     return caller;
   };
   const allowedOrigins = new Set([origin]);
   const sessionCookie = /(?:^|;\s*)(?:__Secure-)?me\.session_token=([^;]+)/;
   // Verified sessions are cached for a few seconds (better-auth's getSession costs milliseconds of
   // CPU); signing out or revoking sessions through this server empties the cache at once.
-  const sessions = new Map<string, { at: number; caller: Caller }>();
-  const SESSION_TTL_MS = 5_000;
+  const sessions = new TtlCache<Caller>(CACHE_TTL_MS);
 
   const verifiers: CredentialVerifiers = {
-    bearer: async (token) => withPrincipal(await verifyAccessToken(token, { audience: resources.api })),
+    firstPartyClientId: CLI_CLIENT_ID,
+    accessToken: async (token, audience) =>
+      withPrincipal(await verifyAccessToken(token, { audience: audience.resource, allowUnbound: audience.unboundTokens })),
     async cookie(req) {
       const value = sessionCookie.exec(req.headers.get('cookie') ?? '')?.[1];
       if (!value) return null;
       checkCsrf(req, allowedOrigins);
       const key = hashToken(value);
       const hit = sessions.get(key);
-      if (hit && Date.now() - hit.at < SESSION_TTL_MS) return hit.caller;
+      if (hit) return hit;
       const found = await auth.api.getSession({ headers: req.headers });
       if (!found) return null;
       const { user } = found;
@@ -100,8 +99,7 @@ export async function startAuth(svc: Services, config: ServerConfig, origin: str
         principalId: user.id, kind: 'user', name: user.name || 'user', email: user.email,
         credential: 'session', restriction: null, scopes: null,
       });
-      if (sessions.size > 10_000) sessions.clear();
-      if (caller) sessions.set(key, { at: Date.now(), caller });
+      if (caller) sessions.set(key, caller);
       return caller;
     },
   };
@@ -110,8 +108,7 @@ export async function startAuth(svc: Services, config: ServerConfig, origin: str
   const openIdMetadata = oauthProviderOpenIdConfigMetadata(auth);
 
   return {
-    auth, origin, issuer, resources, providers, verifiers, verifyAccessToken,
-    verifyForResource: async (token, audience) => withPrincipal(await verifyAccessToken(token, { audience, allowUnbound: false })),
+    auth, origin, issuer, resources, providers, verifiers,
     forgetSessions: () => sessions.clear(),
     ownerSignInLink() {
       if (providers.length > 0 || !ownerId) return null;

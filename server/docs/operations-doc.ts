@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { contracts } from '../../contracts/index.js';
-import { requiredScope, toolName, type Contract } from '../../contracts/define.js';
+import { toolName, type Access } from '../../contracts/define.js';
+import { errorCodes, reasons } from '../../contracts/errors.js';
 
 interface JsonSchema {
   type?: string | string[]; description?: string; properties?: Record<string, JsonSchema>; required?: string[];
@@ -18,11 +19,16 @@ function typeOf(s: JsonSchema): string {
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-function describeAccess(c: Contract) {
-  const a = c.access;
-  const base = a.kind === 'space' ? `space member, **${a.level}** on the affected tree` : a.kind === 'spaceAdmin' ? 'space admin' : a.kind === 'user' ? 'signed-in user (not an API key)' : 'any authenticated caller';
-  const scope = requiredScope(c);
-  return scope ? `${base}; OAuth scope \`${scope}\`` : base;
+function describeAccess(a: Access) {
+  const where = a.space === 'none' ? 'your own account (no space)' : a.space === 'admin' ? 'a space you administer' : 'a space you belong to';
+  const level = a.level ? `, **${a.level}** on the affected tree` : '';
+  const who = [
+    'signed-in people',
+    a.apiKeys ? 'API keys' : null,
+    a.apiKeys && a.restricted ? 'restricted API keys' : null,
+    a.serviceAccounts ? 'service accounts' : null,
+  ].filter(Boolean).join(', ');
+  return `${where}${level}; OAuth scope \`${a.scope}\`; callable by ${who}`;
 }
 
 function fields(schema: JsonSchema): string[] {
@@ -49,6 +55,15 @@ export function operationsMarkdown(): string {
     '|---|---|---|---|',
     ...contracts.map((c) => `| [\`${c.name}\`](#${c.name.replace(/\./g, '').toLowerCase()}) | ${c.endpoint} | ${c.tool ? `\`${toolName(c.name)}\`` : ''} | ${cell(c.summary)} |`),
     '',
+    '## Errors',
+    '',
+    'A failed call answers a JSON-RPC error whose `data` holds `code` (the class below) and `reason`',
+    '(stable and machine-readable: decide on it, never on the message, which is written for people).',
+    '',
+    '| Reason | Code | JSON-RPC code | Meaning |',
+    '|---|---|---|---|',
+    ...Object.entries(reasons).map(([reason, r]) => `| \`${reason}\` | \`${r.code}\` | ${errorCodes[r.code]} | ${cell(r.summary)} |`),
+    '',
   ];
   for (const c of contracts) {
     const input = z.toJSONSchema(c.input, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
@@ -61,7 +76,7 @@ export function operationsMarkdown(): string {
       c.description,
       '',
       `- Endpoint: \`/api/v1/${c.endpoint}/rpc\``,
-      `- Access: ${describeAccess(c)}`,
+      `- Access: ${describeAccess(c.access)}`,
       `- Hints: ${c.hints.readOnly ? 'read-only' : 'writes'}${c.hints.destructive ? ', destructive' : ''}${c.hints.idempotent ? ', idempotent' : ''}`,
       ...(c.tool ? [`- MCP tool: \`${toolName(c.name)}\``] : []),
       '',

@@ -24,7 +24,7 @@ const pageHeaders = {
  * Serves the built web pages: every folder web/pages/<name>/ is a page at /<name> (login, consent,
  * …), and /assets/* their hashed, immutable scripts and styles. Adding a page = adding a folder.
  */
-export function mountWeb(app: Hono) {
+export function mountWeb(app: Hono<any>) {
   const pagesDir = join(webDist, 'pages');
   const pages = existsSync(pagesDir) ? readdirSync(pagesDir).filter((p) => existsSync(join(pagesDir, p, 'index.html'))) : [];
   for (const page of new Set([...pages, 'login'])) {

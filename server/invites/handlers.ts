@@ -7,7 +7,6 @@ import { showTree } from '../../contracts/paths.js';
 import { levelName, levelNumber, type OpContext } from '../context.js';
 import { iso } from '../memory/row.js';
 import { implement } from '../operations.js';
-import { forgetSpaces } from '../spaces/resolve.js';
 
 interface InvitationRow {
   id: string; space_slug: string; space_name: string; space_id: string; email: string | null; role: 'member' | 'admin';
@@ -25,12 +24,7 @@ const select = (sql: OpContext['sql'] | TxSql) => sql`
     i.max_uses, i.uses, i.expires_at, i.revoked_at, i.created_at
   from core.invitation i join core.space s on s.id = i.space_id`;
 
-function noRestrictedKey(ctx: OpContext) {
-  if (ctx.caller.restriction) throw forbidden('a restricted API key cannot manage invitations');
-}
-
 export const create = implement(inviteCreate, async (input, ctx) => {
-  noRestrictedKey(ctx);
   const email = input.email?.toLowerCase() ?? null;
   if (email && input.maxUses !== 1) throw new AppError('VALIDATION_ERROR', 'maxUses: an email invitation is for one person; omit maxUses (or omit email for a link)');
   const secret = email ? null : randomBytes(32).toString('base64url');
@@ -49,7 +43,6 @@ export const list = implement(inviteList, async (_input, ctx) => {
 });
 
 export const revoke = implement(inviteRevoke, async (input, ctx) => {
-  noRestrictedKey(ctx);
   const [row] = await ctx.sql<{ id: string }[]>`update core.invitation set revoked_at = coalesce(revoked_at, now())
     where id = ${input.id} and space_id = ${ctx.space.id} returning id`;
   if (!row) throw notFound(`invitation ${input.id} in space "${ctx.space.slug}"`);
@@ -62,7 +55,6 @@ export const revoke = implement(inviteRevoke, async (input, ctx) => {
  * by address, so an unverified one must never claim them.
  */
 async function verifiedEmail(ctx: OpContext): Promise<string> {
-  if (ctx.caller.kind !== 'user') throw forbidden('invitations are for people; a service account cannot accept one');
   const [user] = await ctx.sql<{ email: string; email_verified: boolean }[]>`
     select email, email_verified from auth.users where id = ${ctx.caller.principalId}`;
   if (!user?.email_verified) {
@@ -102,7 +94,7 @@ async function join(ctx: OpContext, find: (tx: TxSql) => Promise<InvitationRow |
       on conflict (invitation_id, principal_id) do update set accepted = true, at = now()`;
     return grant;
   });
-  forgetSpaces();
+  ctx.caches.spaces.clear();
   return result;
 }
 
@@ -122,7 +114,6 @@ export const decline = implement(inviteDecline, async (input, ctx) => {
 });
 
 export const redeem = implement(inviteRedeem, async (input, ctx) => {
-  if (ctx.caller.kind !== 'user') throw forbidden('invitations are for people; a service account cannot redeem one');
   const hash = sha256(input.link.slice('inv.'.length));
   return join(ctx, async (tx) => (await tx<InvitationRow[]>`${select(tx)} where i.secret_hash = ${hash} for update of i`)[0],
     'an invitation with this link (check it was copied whole)');

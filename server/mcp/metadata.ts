@@ -45,7 +45,7 @@ export function challenge(u: ResourceUrls, opts: { error?: 'invalid_token' | 'in
 }
 
 /** Serves the metadata at the path-inserted URL and at the root (clients try both). */
-export function mountResourceMetadata(app: Hono, origin: () => string) {
+export function mountResourceMetadata(app: Hono<any>, origin: () => string) {
   const serve = (c: import('hono').Context) => {
     c.header('Access-Control-Allow-Origin', '*');
     c.header('Cache-Control', 'public, max-age=300');

@@ -1,10 +1,8 @@
-import type { Sql, TxSql } from '../../db/connect.js';
+import type { TxSql } from '../../db/connect.js';
+import type { Services } from '../context.js';
 import { createSpace } from '../spaces/handlers.js';
 
 export interface SignedInUser { id: string; name: string; email: string | null }
-
-// Principals known to exist: after the first call per process, provisioning costs nothing.
-const known = new Set<string>();
 
 /** A personal space slug from the name or email: lowercase letters, digits and dashes. */
 export function personalSlug(user: SignedInUser): string {
@@ -20,8 +18,10 @@ export function personalSlug(user: SignedInUser): string {
  * first requests one inserts (and creates the space in the same transaction) and the other waits
  * for it, then finds the row.
  */
-export async function ensureProvisioned(sql: Sql, user: SignedInUser): Promise<void> {
-  if (known.has(user.id)) return;
+export async function ensureProvisioned(svc: Pick<Services, 'sql' | 'caches'>, user: SignedInUser): Promise<void> {
+  // Known principals cost nothing after the first call on this server.
+  const { sql, caches } = svc;
+  if (caches.provisioned.has(user.id)) return;
   await sql.begin(async (tx) => {
     const [inserted] = await tx<{ id: string }[]>`
       insert into core.principal (id, kind, name, email)
@@ -33,8 +33,8 @@ export async function ensureProvisioned(sql: Sql, user: SignedInUser): Promise<v
       returning id`;
     if (inserted) await createPersonalSpace(tx, user);
   });
-  if (known.size > 100_000) known.clear();
-  known.add(user.id);
+  if (caches.provisioned.size > 100_000) caches.provisioned.clear();
+  caches.provisioned.add(user.id);
 }
 
 async function createPersonalSpace(tx: TxSql, user: SignedInUser) {
@@ -53,6 +53,3 @@ async function createPersonalSpace(tx: TxSql, user: SignedInUser) {
     }
   }
 }
-
-/** Forget cached principals (tests that delete users). */
-export const forgetProvisioned = () => known.clear();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { AppError } from '../../contracts/errors.js';
-import { requiredScope, type Contract } from '../../contracts/define.js';
+import { AppError, forbidden } from '../../contracts/errors.js';
+import { hasScope, type Contract } from '../../contracts/define.js';
 import type { Caller, OpContext, Services, SpaceRef } from '../context.js';
 import type { Operation } from '../operations.js';
 import { operations } from '../registry.js';
@@ -23,19 +23,29 @@ export function findOperation(endpoint: Contract['endpoint'], method: string): O
   const op = operations.get(method);
   if (!op || op.contract.endpoint !== endpoint) {
     const other = op ? ` (it is served at /api/v1/${op.contract.endpoint}/rpc)` : '';
-    throw new AppError('NOT_FOUND', `unknown method "${method}"${other}`, { rpcCode: -32601 });
+    throw new AppError('NOT_FOUND', `unknown method "${method}"${other}`, { rpcCode: -32601, reason: 'METHOD_NOT_FOUND' });
   }
   return op;
 }
 
-/** Checks a caller may invoke an operation at all: credential kind and OAuth scope. */
+/**
+ * Checks a caller may invoke an operation at all, exactly as its contract's `access` declares:
+ * credential kind, restriction, principal kind and OAuth scope. Nothing else decides this.
+ */
 export function authorize(c: Contract, caller: Caller) {
-  if (c.access.kind === 'user' && (caller.credential === 'apiKey' || caller.kind !== 'user')) {
-    throw new AppError('FORBIDDEN', `${c.name} needs a signed-in user (me login, or the web page); API keys cannot do it`);
+  const a = c.access;
+  if (!a.apiKeys && caller.credential === 'apiKey') {
+    throw forbidden(`${c.name} needs a signed-in person (\`me login\`, or the web page); API keys cannot do it`, 'USER_REQUIRED');
   }
-  const scope = requiredScope(c);
-  if (caller.scopes && scope && !caller.scopes.includes(scope) && !(scope === 'memory:read' && caller.scopes.includes('memory:write'))) {
-    throw new AppError('FORBIDDEN', `this token lacks the "${scope}" scope that ${c.name} needs; sign in again granting it`, { requiredScope: scope, insufficientScope: true });
+  if (!a.serviceAccounts && caller.kind === 'service') {
+    throw forbidden(`${c.name} is for people; a service account cannot do it (its owner can)`, 'USER_REQUIRED');
+  }
+  if (!a.restricted && caller.restriction) {
+    throw forbidden(`this API key is restricted to some trees, and restricted keys cannot call ${c.name}; use an unrestricted key or \`me login\``, 'KEY_RESTRICTED');
+  }
+  if (caller.scopes && !hasScope(caller.scopes, a.scope)) {
+    throw new AppError('FORBIDDEN', `this token lacks the "${a.scope}" scope that ${c.name} needs; sign in again granting it`,
+      { reason: 'SCOPE_MISSING', requiredScope: a.scope });
   }
 }
 
@@ -45,10 +55,10 @@ export async function invoke(svc: Services, caller: Caller, op: Operation, param
   authorize(c, caller);
   const input = parseInput(inputSchema(c), params) as Record<string, unknown>;
   let space = undefined as unknown as SpaceRef;
-  if (c.access.kind === 'space' || c.access.kind === 'spaceAdmin') {
+  if (c.access.space !== 'none') {
     space = await resolveSpace(svc, caller, input.space as string | undefined);
-    if (c.access.kind === 'spaceAdmin' && space.role !== 'admin') {
-      throw new AppError('FORBIDDEN', `only admins of space "${space.slug}" can call ${c.name}`);
+    if (c.access.space === 'admin' && space.role !== 'admin') {
+      throw forbidden(`only admins of space "${space.slug}" can call ${c.name}`, 'SPACE_ADMIN_REQUIRED');
     }
   }
   const ctx: OpContext = { ...svc, caller, space, requestId };

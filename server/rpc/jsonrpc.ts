@@ -14,7 +14,7 @@ export function rpcError(id: Id, thrown: unknown, onInternal: (err: unknown) => 
   const err = classifyError(thrown);
   if (err) {
     const rpcCode = (err.data?.rpcCode as number | undefined) ?? errorCodes[err.code];
-    const { rpcCode: _omit, reason: _reason, ...data } = err.data ?? {};
+    const { rpcCode: _omit, reason: _reason, httpStatus: _status, ...data } = err.data ?? {};
     return { jsonrpc: '2.0', id, error: { code: rpcCode, message: err.message, data: { code: err.code, reason: err.reason, ...data } } };
   }
   onInternal(thrown);

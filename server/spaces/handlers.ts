@@ -5,7 +5,6 @@ import type { OpContext } from '../context.js';
 import { implement } from '../operations.js';
 import { iso } from '../memory/row.js';
 import { translatePgError } from '../util/pg-errors.js';
-import { forgetSpaces } from './resolve.js';
 
 interface SpaceRow { id: string; slug: string; name: string; personal: boolean; role: 'member' | 'admin'; created_at: Date }
 const toSpace = (r: SpaceRow) => ({ id: r.id, slug: r.slug, name: r.name, personal: r.personal, role: r.role, createdAt: iso(r.created_at) });
@@ -27,7 +26,6 @@ export const list = implement(spaceList, async (_input, ctx) => {
 });
 
 export const create = implement(spaceCreate, async (input, ctx) => {
-  if (ctx.caller.kind !== 'user') throw forbidden('service accounts cannot create spaces; a user creates the space and grants the agent access');
   try {
     const row = await ctx.sql.begin((tx) => createSpace(tx, ctx.caller.principalId, input.slug, input.name ?? input.slug));
     return toSpace(row as SpaceRow);
@@ -36,22 +34,13 @@ export const create = implement(spaceCreate, async (input, ctx) => {
   }
 });
 
-async function adminSpace(ctx: OpContext, slug: string) {
-  const [row] = await ctx.sql<{ id: string; role: string }[]>`select s.id, sm.role from core.space s
-    join core.space_member sm on sm.space_id = s.id and sm.principal_id = ${ctx.caller.principalId} where s.slug = ${slug}`;
-  if (!row) throw notFound(`space "${slug}"`);
-  if (row.role !== 'admin') throw forbidden(`only admins of space "${slug}" can do that`);
-  if (ctx.caller.restriction) throw forbidden('a restricted API key cannot manage spaces');
-  return row.id;
-}
-
 export const rename = implement(spaceRename, async (input, ctx) => {
-  const id = await adminSpace(ctx, input.space);
+  const id = ctx.space.id;
   try {
     const [row] = await ctx.sql<SpaceRow[]>`update core.space set
         slug = coalesce(${input.slug ?? null}, slug), name = coalesce(${input.name ?? null}, name)
       where id = ${id} returning id, slug, name, personal, 'admin' as role, created_at`;
-    forgetSpaces();
+    ctx.caches.spaces.clear();
     return toSpace(row!);
   } catch (err) {
     translatePgError(err, `a space with the slug "${input.slug}" already exists; pick another slug`);
@@ -60,9 +49,9 @@ export const rename = implement(spaceRename, async (input, ctx) => {
 
 export const remove = implement(spaceDelete, async (input, ctx) => {
   if (input.confirm !== input.space) throw new AppError('VALIDATION_ERROR', `confirm: repeat the slug ("${input.space}") to delete the space and all its memories`);
-  const id = await adminSpace(ctx, input.space);
+  const id = ctx.space.id;
   const [row] = await ctx.sql<{ count: number }[]>`with gone as (delete from core.space where id = ${id} returning id)
     select (select count(*)::int from core.memory where space_id = ${id}) as count from gone`;
-  forgetSpaces();
+  ctx.caches.spaces.clear();
   return { slug: input.space, deleted: true as const, memories: row?.count ?? 0 };
 });

@@ -1,15 +1,6 @@
 import { AppError } from '../../contracts/errors.js';
 import type { Caller, Services, SpaceRef } from '../context.js';
 
-// Membership lookups are cached briefly: the hot path (one memory read) then costs one query.
-// Grants are never cached; they are checked by every memory query itself.
-const TTL_MS = 5_000;
-const cache = new Map<string, { at: number; space: SpaceRef | null }>();
-
-/** Drop cached memberships (after a rename/delete/roster change on this server). */
-export function forgetSpaces() {
-  cache.clear();
-}
 
 /**
  * The space an operation acts on: the one named in the call, else the connection's default (a
@@ -19,8 +10,10 @@ export function forgetSpaces() {
 export async function resolveSpace(svc: Services, caller: Caller, requested: string | undefined): Promise<SpaceRef> {
   const slug = requested ?? caller.defaultSpace;
   const key = `${caller.principalId}\u0000${slug ?? ''}`;
-  const hit = cache.get(key);
-  if (hit && Date.now() - hit.at < TTL_MS && hit.space) return hit.space;
+  // Memberships are cached briefly (the hot path, one memory read, then costs one query); grants
+  // are never cached: every memory query checks them itself.
+  const hit = svc.caches.spaces.get(key);
+  if (hit) return hit;
   const rows = slug
     ? await svc.sql<(SpaceRef & { mine: boolean })[]>`select s.id, s.slug, s.name, s.personal, sm.role, false as mine from core.space s
         join core.space_member sm on sm.space_id = s.id and sm.principal_id = ${caller.principalId}
@@ -30,16 +23,15 @@ export async function resolveSpace(svc: Services, caller: Caller, requested: str
         from core.space s join core.space_member sm on sm.space_id = s.id and sm.principal_id = ${caller.principalId}
         order by mine desc, s.id limit 2`;
   if (!slug && rows.length > 1 && !rows[0]!.mine) {
-    throw new AppError('VALIDATION_ERROR', 'space: you belong to several spaces; name one with the `space` parameter or the X-Me-Space header (see space.list)');
+    throw new AppError('VALIDATION_ERROR', 'space: you belong to several spaces; name one with the `space` parameter or the X-Me-Space header (see space.list)', { reason: 'SPACE_AMBIGUOUS' });
   }
   const row = rows[0];
   const space: SpaceRef | undefined = row && { id: row.id, slug: row.slug, name: row.name, personal: row.personal, role: row.role };
   if (!space) {
     throw slug
-      ? new AppError('NOT_FOUND', `space "${slug}" not found, or you are not a member of it (see space.list)`)
-      : new AppError('NOT_FOUND', 'you do not belong to any space yet; create one with space.create');
+      ? new AppError('NOT_FOUND', `space "${slug}" not found, or you are not a member of it (see space.list)`, { reason: 'SPACE_NOT_FOUND' })
+      : new AppError('NOT_FOUND', 'you do not belong to any space yet; create one with space.create', { reason: 'SPACE_NOT_FOUND' });
   }
-  if (cache.size > 10_000) cache.clear();
-  cache.set(key, { at: Date.now(), space });
+  svc.caches.spaces.set(key, space);
   return space;
 }

@@ -1,6 +1,6 @@
 import { connectorList, connectorRevoke, connectorSetSpace } from '../../contracts/connector.js';
 import { AppError, notFound } from '../../contracts/errors.js';
-import type { Sql } from '../../db/connect.js';
+import type { Connection, Services } from '../context.js';
 import { implement } from '../operations.js';
 import { iso } from '../memory/row.js';
 
@@ -21,26 +21,21 @@ const hostOf = (uri: string) => {
   }
 };
 
-/** A connection as /mcp needs it: still approved (or a trusted first-party client), and its space. */
-export interface Connection { approved: boolean; space: string | null }
-
-const TTL_MS = 5_000;
-const cache = new Map<string, { at: number; value: Connection }>();
-export const forgetConnection = (userId: string, clientId: string) => cache.delete(`${userId}\u0000${clientId}`);
-
-/** Looked up once per few seconds per user and client, so revoking takes effect within seconds. */
-export async function connection(sql: Sql, userId: string, clientId: string): Promise<Connection> {
+/**
+ * A connected application, looked up once per few seconds per user and client (so disconnecting
+ * takes effect within seconds on every server), and at once on the server that disconnected it.
+ */
+export async function connection(svc: Pick<Services, 'sql' | 'caches'>, userId: string, clientId: string): Promise<Connection> {
   const key = `${userId}\u0000${clientId}`;
-  const hit = cache.get(key);
-  if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
-  const [row] = await sql<{ approved: boolean; space: string | null }[]>`
+  const hit = svc.caches.connections.get(key);
+  if (hit) return hit;
+  const [row] = await svc.sql<{ approved: boolean; space: string | null }[]>`
     select (exists (select 1 from auth.oauth_consent co where co.user_id = ${userId} and co.client_id = ${clientId})
             or coalesce((select c.skip_consent from auth.oauth_client c where c.client_id = ${clientId}), false)) as approved,
            (select s.slug from core.connector_space cs join core.space s on s.id = cs.space_id
              where cs.principal_id = ${userId} and cs.client_id = ${clientId}) as space`;
   const value = { approved: row?.approved === true, space: row?.space ?? null };
-  if (cache.size > 10_000) cache.clear();
-  cache.set(key, { at: Date.now(), value });
+  svc.caches.connections.set(key, value);
   return value;
 }
 
@@ -68,7 +63,7 @@ export const revokeConnector = implement(connectorRevoke, async (input, ctx) => 
     await tx`delete from core.connector_space where principal_id = ${user} and client_id = ${input.clientId}`;
     return { consents: consents.length, tokens: access.length + refresh.length };
   });
-  forgetConnection(user, input.clientId);
+  ctx.caches.connections.clear();
   if (result.consents === 0 && result.tokens === 0) throw notFound(`connected application "${input.clientId}" (see connector.list)`);
   return { clientId: input.clientId, revoked: true as const, tokens: result.tokens };
 });
@@ -86,6 +81,6 @@ export const setConnectorSpace = implement(connectorSetSpace, async (input, ctx)
   } else {
     await ctx.sql`delete from core.connector_space where principal_id = ${user} and client_id = ${input.clientId}`;
   }
-  forgetConnection(user, input.clientId);
+  ctx.caches.connections.clear();
   return { clientId: input.clientId, space: input.space };
 });

@@ -82,12 +82,11 @@ export const revokeKey = implement(apiKeyRevoke, async (input, ctx) => {
     where k.id = ${input.id} and p.id = k.principal_id and (k.principal_id = ${ctx.caller.principalId} or p.owner_id = ${ctx.caller.principalId})
     returning k.id`;
   if (!row) throw notFound(`API key ${input.id}`);
-  forgetApiKey(row.id);
+  forgetApiKey(ctx, row.id);
   return { id: row.id, revoked: true as const };
 });
 
 export const createServiceAccount = implement(serviceAccountCreate, async (input, ctx) => {
-  if (ctx.caller.kind !== 'user') throw forbidden('only users can create service accounts');
   const [row] = await ctx.sql<{ id: string; name: string; created_at: Date }[]>`insert into core.principal (kind, name, owner_id)
     values ('service', ${input.name}, ${ctx.caller.principalId}) returning id, name, created_at`;
   return { id: row!.id, name: row!.name, createdAt: iso(row!.created_at) };
@@ -104,6 +103,6 @@ export const deleteServiceAccount = implement(serviceAccountDelete, async (input
   const [row] = await ctx.sql<{ id: string }[]>`delete from core.principal where id = ${input.id} and kind = 'service'
     and owner_id = ${ctx.caller.principalId} returning id`;
   if (!row) throw notFound(`service account ${input.id}`);
-  for (const k of keys) forgetApiKey(k.id);
+  for (const k of keys) forgetApiKey(ctx, k.id);
   return { id: row.id, deleted: true as const };
 });

@@ -2,9 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
+import { SCOPES } from '../../cli/auth/oauth.js';
 import { signInWithIdp } from '../support/browser.js';
 
-export const CLI_SCOPES = 'openid profile email offline_access memory:read memory:write';
+export const CLI_SCOPES = `openid profile email ${SCOPES}`;
 
 /** openid-client configured the way the `me` CLI is: public client me-cli, discovery from the issuer. */
 export async function cliClient(serverUrl: string) {

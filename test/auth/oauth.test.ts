@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import * as oidc from 'openid-client';
 import { hashToken } from '../../server/auth/hash.js';
 import { cliClient, cliLogin, CLI_SCOPES } from './cli-flow.js';
+import { mintAccessToken } from '../support/tokens.js';
 import { startAuthWorld, type AuthWorld } from './harness.js';
 
 let w: AuthWorld;
@@ -80,11 +81,17 @@ describe('the CLI OAuth flow (authorization code + PKCE, loopback redirect)', ()
 
     const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString());
     const now = Math.floor(Date.now() / 1000);
-    const { token: expired } = await w.server.auth.auth.api.signJWT({ body: { payload: { ...claims, iat: now - 7200, exp: now - 3600 } } });
-    await expectUnauthorized(expired, 'expired JWT');
-    const { token: wrongIssuer } = await w.server.auth.auth.api.signJWT({ body: { payload: { ...claims, iss: 'https://elsewhere.example' } } });
-    await expectUnauthorized(wrongIssuer, 'JWT from another issuer');
-    const { token: fine } = await w.server.auth.auth.api.signJWT({ body: { payload: { ...claims, iat: now, exp: now + 60 } } });
+    await expectUnauthorized(await mintAccessToken(w.server, { ...claims, iat: now - 7200, exp: now - 3600 }), 'expired JWT');
+    await expectUnauthorized(await mintAccessToken(w.server, { ...claims, iss: 'https://elsewhere.example' }), 'JWT from another issuer');
+    // RFC 9068: the header says it is an access token (an ID token or another JWT is not one), and
+    // the required claims are there.
+    await expectUnauthorized(await mintAccessToken(w.server, { ...claims, iat: now, exp: now + 60 }, { typ: null }), 'JWT without typ at+jwt');
+    await expectUnauthorized(await mintAccessToken(w.server, { ...claims, iat: now, exp: now + 60 }, { typ: 'JWT' }), 'JWT with typ JWT');
+    for (const missing of ['iat', 'sub', 'client_id']) {
+      await expectUnauthorized(await mintAccessToken(w.server, { ...claims, iat: now, exp: now + 60, [missing]: undefined }), `JWT without ${missing}`);
+    }
+    await expectUnauthorized(await mintAccessToken(w.server, { ...claims, iat: now, exp: now + 60, aud: [api, 'https://other.example/api'] }), 'JWT for two audiences');
+    const fine = await mintAccessToken(w.server, { ...claims, iat: now, exp: now + 60 });
     assert.equal((await w.server.call('whoami', {}, { key: fine })).email, 'vera@example.test', 'the same claims, unexpired, pass');
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { ensureProvisioned, forgetProvisioned, personalSlug } from '../../server/provisioning/provision.js';
+import { ensureProvisioned, personalSlug } from '../../server/provisioning/provision.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let s: TestServer;
@@ -14,10 +14,10 @@ const count = async (sqlText: string, id: string) =>
 describe('lazy provisioning of signed-in users', () => {
   it('provisioning the same user concurrently creates one principal and one personal space', async () => {
     const user = { id: randomUUID(), name: 'Concurrent Carla', email: 'carla@example.test' };
-    forgetProvisioned();
-    await Promise.all(Array.from({ length: 8 }, () => ensureProvisioned(s.services.sql, user)));
-    forgetProvisioned(); // and again, past the in-process cache: still idempotent
-    await ensureProvisioned(s.services.sql, user);
+    s.services.caches.provisioned.clear();
+    await Promise.all(Array.from({ length: 8 }, () => ensureProvisioned(s.services, user)));
+    s.services.caches.provisioned.clear(); // and again, past the in-process cache: still idempotent
+    await ensureProvisioned(s.services, user);
     assert.equal(await count('select count(*)::int as n from core.principal where id = $1', user.id), 1);
     assert.equal(await count("select count(*)::int as n from core.space where created_by = $1 and personal", user.id), 1);
     const [grant] = await s.services.sql<{ slug: string; role: string; level: number; tree: string }[]>`
@@ -30,7 +30,7 @@ describe('lazy provisioning of signed-in users', () => {
   it('personal space slugs are unique and derived from the name or the email', async () => {
     const a = { id: randomUUID(), name: 'Sam Same', email: 'sam1@example.test' };
     const b = { id: randomUUID(), name: 'Sam Same', email: 'sam2@example.test' };
-    await Promise.all([ensureProvisioned(s.services.sql, a), ensureProvisioned(s.services.sql, b)]);
+    await Promise.all([ensureProvisioned(s.services, a), ensureProvisioned(s.services, b)]);
     const slugs = await s.services.sql<{ slug: string }[]>`select slug from core.space where created_by in (${a.id}, ${b.id}) order by slug`;
     assert.equal(slugs.length, 2);
     assert.notEqual(slugs[0]!.slug, slugs[1]!.slug);

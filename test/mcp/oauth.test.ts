@@ -8,6 +8,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { signInWithIdp } from '../support/browser.js';
 import { cookieHeader, startAuthWorld, type AuthWorld } from '../auth/harness.js';
+import { mintAccessToken } from '../support/tokens.js';
 import { cliLogin } from '../auth/cli-flow.js';
 
 // The SDK's own client as the third-party MCP client, registering the way Claude Code does: a
@@ -60,11 +61,8 @@ const rawCall = (token: string, name: string, args: Record<string, unknown> = {}
     body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name, arguments: args } }),
   });
 
-/** A JWT signed by the server's own signing key (better-auth's jwt plugin), for the edge cases. */
-async function mint(payload: Record<string, unknown>) {
-  const { token } = await (world.server.auth.auth.api as any).signJWT({ body: { payload } });
-  return token as string;
-}
+/** An access token signed by the server's own signing key, for the edge cases. */
+const mint = (claims: Record<string, unknown>) => mintAccessToken(world.server, claims);
 
 let provider: MemoryProvider;
 let userId: string;
@@ -149,7 +147,7 @@ describe('hosted /mcp with OAuth: a third-party client from nothing but the URL'
   });
 
   it('a read-only token calling me_memory_create gets 403 insufficient_scope (step-up); reads work', async () => {
-    const readOnly = await mint({ sub: userId, aud: mcpUrl.href, scope: 'memory:read', azp: provider.info!.client_id });
+    const readOnly = await mint({ sub: userId, aud: mcpUrl.href, scope: 'memory:read', azp: provider.info!.client_id, client_id: provider.info!.client_id });
     const denied = await rawCall(readOnly, 'me_memory_create', { content: 'nope' });
     assert.equal(denied.status, 403);
     const www = denied.headers.get('www-authenticate')!;

@@ -64,7 +64,7 @@ describe('me mcp (stdio)', () => {
     try {
       assert.ok(!(await client.callTool({ name: 'me_memory_count', arguments: {} })).isError);
       await s.services.sql`delete from core.api_key where id = ${row!.id}`;
-      forgetApiKey(row!.id);
+      forgetApiKey(s.services, row!.id);
       const r = await client.callTool({ name: 'me_memory_count', arguments: {} });
       assert.equal(r.isError, true);
       assert.match((r.content as any)[0].text, /^UNAUTHORIZED: .*me login/);

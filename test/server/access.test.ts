@@ -104,7 +104,7 @@ describe('API keys', () => {
   it('records last use in batches, not per call', async () => {
     const { flushKeyUsage } = await import('../../server/auth/api-keys.js');
     await s.call('memory.count', {});
-    await flushKeyUsage(s.services.sql);
+    await flushKeyUsage(s.services);
     const [row] = await s.services.sql<{ n: number }[]>`select count(*)::int as n from core.api_key where last_used_at is not null`;
     assert.ok(row!.n >= 1);
   });

@@ -20,4 +20,7 @@ begin
   -- Invitations that can no longer be used, kept 30 days for the record.
   delete from core.invitation where greatest(expires_at, coalesce(revoked_at, expires_at)) < now() - interval '30 days';
   kind := 'invitations'; get diagnostics deleted = row_count; return next;
+  -- Rate-limit windows over for an hour (no limit here is longer than that).
+  delete from core.rate_limit where window_start < now() - interval '1 hour';
+  kind := 'rate_limits'; get diagnostics deleted = row_count; return next;
 end $$;

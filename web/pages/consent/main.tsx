@@ -16,6 +16,7 @@ const redirectUri = params.get('redirect_uri') ?? '';
 const scopeWords: Record<string, string> = {
   'memory:read': 'Read and search your memories',
   'memory:write': 'Create, change, move and delete your memories',
+  'space:admin': 'Administer your spaces: members, grants, invitations, API keys and connected applications',
   offline_access: 'Stay connected until you disconnect it (refresh tokens)',
   openid: 'Know who you are',
   profile: 'See your name',
@@ -34,10 +35,13 @@ function redirectHost(uri: string): { host: string; local: boolean } | null {
 
 type Space = OpOutput<'space.list'>['spaces'][number];
 
-async function decide(accept: boolean): Promise<string> {
+/** Administration is never granted by default: only when the person ticks it. */
+const ADMIN = 'space:admin';
+
+async function decide(accept: boolean, scopes: string[]): Promise<string> {
   const res = await fetch('/api/v1/auth/oauth2/consent', {
     method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ accept, oauth_query: oauthQuery }),
+    body: JSON.stringify({ accept, oauth_query: oauthQuery, ...(accept ? { scope: scopes.join(' ') } : {}) }),
   });
   const body = (await res.json().catch(() => null)) as { url?: string; uri?: string; redirect_uri?: string; message?: string; error_description?: string } | null;
   const url = body?.url ?? body?.uri ?? body?.redirect_uri;
@@ -52,6 +56,7 @@ function ConsentPage() {
   const [space, setSpace] = useState('');
   const [error, setError] = useState<string | null>(params.has('sig') ? null : 'This page is opened by an application asking for access; start again from that application.');
   const [busy, setBusy] = useState(false);
+  const [admin, setAdmin] = useState(false);
   const target = redirectHost(redirectUri);
   const wantsMemory = requested.some((s) => s.startsWith('memory:'));
 
@@ -77,7 +82,7 @@ function ConsentPage() {
         const personal = spaces.find((s) => s.personal)?.slug;
         await userRpc('connector.setSpace', { clientId, space: space === personal ? null : space });
       }
-      location.assign(await decide(accept));
+      location.assign(await decide(accept, requested.filter((s) => s !== ADMIN || admin)));
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);
@@ -95,8 +100,14 @@ function ConsentPage() {
       {error && <div class="banner" role="alert" data-testid="error">{error}</div>}
       <p>It will be able to:</p>
       <ul data-testid="scopes">
-        {requested.map((s) => <li key={s}>{scopeWords[s] ?? s}</li>)}
+        {requested.filter((s) => s !== ADMIN).map((s) => <li key={s}>{scopeWords[s] ?? s}</li>)}
       </ul>
+      {requested.includes(ADMIN) && (
+        <label data-testid="admin-scope">
+          <input type="checkbox" checked={admin} onChange={(e) => setAdmin((e.target as HTMLInputElement).checked)} />{' '}
+          Also allow it to {scopeWords[ADMIN]!.toLowerCase()} (<code>{ADMIN}</code>). Leave this off unless you need it.
+        </label>
+      )}
       {target && (
         <p class="note" data-testid="redirect">
           After you answer, you go back to <strong>{target.host}</strong>.
