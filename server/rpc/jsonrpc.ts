@@ -21,16 +21,20 @@ export function rpcError(id: Id, thrown: unknown, onInternal: (err: unknown) => 
   return { jsonrpc: '2.0', id, error: { code: errorCodes.INTERNAL, message: 'internal error; it has been logged', data: { code: 'INTERNAL', reason: 'INTERNAL' } } };
 }
 
-const invalid = (message: string) => new AppError('VALIDATION_ERROR', message, { rpcCode: -32600 });
+const invalid = (message: string) => new AppError('VALIDATION_ERROR', message, { rpcCode: -32600, reason: 'INVALID_REQUEST' });
+
+/** JSON-RPC 2.0 ids are strings, numbers or null; a number that overflowed while parsing (1e400) is no id. */
+const validId = (id: unknown): id is Id => id === null || typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
 
 async function one(svc: Services, endpoint: Contract['endpoint'], caller: Caller, req: unknown, requestId: string): Promise<RpcResponse | null> {
   const r = req as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown };
-  const id: Id = typeof r?.id === 'string' || typeof r?.id === 'number' ? r.id : null;
+  const id: Id = validId(r?.id) ? r.id : null;
   const started = performance.now();
   let method = '?';
   try {
     if (!r || typeof r !== 'object' || Array.isArray(r)) throw invalid('a JSON-RPC request must be an object');
     if (r.jsonrpc !== '2.0') throw invalid('"jsonrpc" must be "2.0"');
+    if (r.id !== undefined && !validId(r.id)) throw invalid('"id" must be a string, a finite number or null');
     if (typeof r.method !== 'string') throw invalid('"method" must be a string, e.g. "memory.search"');
     method = r.method;
     if (r.params !== undefined && (typeof r.params !== 'object' || r.params === null || Array.isArray(r.params))) {

@@ -8,7 +8,8 @@ import { keyFor } from '../support/principals.js';
 // database, as `npm start` does on a fresh machine: the one connection is opened before the
 // migrations create the extensions, so nothing may depend on types learned at connect time.
 it('a brand-new database works on its first start: batches, restricted keys, search', async () => {
-  const s = await startTestServer({ database: await openDatabase({}) });
+  const database = await openDatabase({});
+  const s = await startTestServer({ database });
   try {
     const batch = await s.call('memory.batchCreate', {
       onConflict: 'ignore',
@@ -21,5 +22,6 @@ it('a brand-new database works on its first start: batches, restricted keys, sea
     assert.equal((await s.call('memory.search', { query: 'first start', tree: '/first' })).results.length, 1);
   } finally {
     await s.close();
+    await database.close();
   }
 });

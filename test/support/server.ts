@@ -27,7 +27,8 @@ export async function startTestServer(opts: StartOptions & { env?: Record<string
   const config = loadConfig({ ME_DATA_DIR: dataDir, ME_PORT: '0', ME_LOG_LEVEL: 'silent', ...opts.env });
   const database = opts.database ?? (await freshDatabase());
   const server = await startServer(config, { ...opts, database });
-  const key = server.bootstrap!.key;
+  // A second server on an existing database (replicas) finds it bootstrapped: no key of its own.
+  const key = server.bootstrap?.key ?? '';
   const post = (path: string, body: string, headers: Record<string, string> = {}) =>
     fetch(server.url + path, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
   const raw = async (method: string, params: unknown, o: { key?: string; space?: string; endpoint?: 'memory' | 'user' } = {}) => {
@@ -54,7 +55,7 @@ export async function startTestServer(opts: StartOptions & { env?: Record<string
     },
     async close() {
       await server.close();
-      await database.close();
+      if (!opts.database) await database.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
