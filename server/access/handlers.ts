@@ -1,9 +1,9 @@
 import { grantList, grantRemove, grantSet, memberRemove, memberSetRole, principalList } from '../../contracts/access.js';
-import { AppError, forbidden, notFound } from '../../contracts/errors.js';
+import { AppError, notFound } from '../../contracts/errors.js';
 import { showTree } from '../../contracts/paths.js';
 import { levelName, levelNumber } from '../context.js';
 import { implement } from '../operations.js';
-import { hasAccess } from './predicate.js';
+import { hasAccess, treeRefusal } from './predicate.js';
 
 interface GrantRow { principal: string; principal_name: string; tree: string; level: number }
 const toGrant = (g: GrantRow) => ({ principal: g.principal, principalName: g.principal_name, tree: showTree(g.tree), level: levelName(g.level) });
@@ -11,7 +11,7 @@ const toGrant = (g: GrantRow) => ({ principal: g.principal, principalName: g.pri
 /** Only an owner of a prefix may hand out or take away access to it. */
 async function requireOwner(ctx: Parameters<typeof set.handler>[1], tree: string) {
   if (!(await hasAccess(ctx.sql, ctx.caller, ctx.space.id, 3, tree))) {
-    throw forbidden(`you need owner access to ${showTree(tree)} in space "${ctx.space.slug}" to change who may use it`);
+    throw treeRefusal(ctx.caller, ctx.space.id, 3, tree, `you need owner access to ${showTree(tree)} in space "${ctx.space.slug}" to change who may use it`);
   }
 }
 
@@ -64,10 +64,15 @@ async function keepAnAdmin(ctx: Parameters<typeof setRole.handler>[1], principal
 }
 
 export const setRole = implement(memberSetRole, async (input, ctx) => {
+  const [member] = await ctx.sql<{ kind: 'user' | 'service' }[]>`select p.kind from core.space_member sm
+    join core.principal p on p.id = sm.principal_id where sm.space_id = ${ctx.space.id} and sm.principal_id = ${input.principal}`;
+  if (!member) throw notFound(`member ${input.principal} of space "${ctx.space.slug}"`);
+  // Administration is for people: an agent's credentials could otherwise take a space over.
+  if (input.role === 'admin' && member.kind === 'service') {
+    throw new AppError('VALIDATION_ERROR', 'role: a service account cannot be an admin of a space; give it grants instead (grant.set)');
+  }
   if (input.role === 'member') await keepAnAdmin(ctx, input.principal);
-  const result = await ctx.sql`update core.space_member set role = ${input.role}
-    where space_id = ${ctx.space.id} and principal_id = ${input.principal}`;
-  if (result.count === 0) throw notFound(`member ${input.principal} of space "${ctx.space.slug}"`);
+  await ctx.sql`update core.space_member set role = ${input.role} where space_id = ${ctx.space.id} and principal_id = ${input.principal}`;
   ctx.caches.spaces.clear();
   return { principal: input.principal, role: input.role };
 });

@@ -1,6 +1,8 @@
 import type { PendingQuery, Row } from 'postgres';
 import type { Sql, TxSql } from "../../db/connect.js";
-import type { Caller } from '../context.js';
+import { AppError } from '../../contracts/errors.js';
+import { showTree } from '../../contracts/paths.js';
+import { levelName, type Caller } from '../context.js';
 
 type Fragment = PendingQuery<Row[]>;
 
@@ -28,4 +30,21 @@ export function canAccess(sql: Sql | TxSql, caller: Caller, spaceId: string, lev
 export async function hasAccess(sql: Sql | TxSql, caller: Caller, spaceId: string, level: 1 | 2 | 3, tree: string): Promise<boolean> {
   const [row] = await sql<{ ok: boolean }[]>`select ${canAccess(sql, caller, spaceId, level, sql`${tree}::ltree`)} as ok`;
   return row?.ok === true;
+}
+
+/** Whether a restricted credential's rules alone would let it reach `tree` at `level` (ltree text). */
+function restrictionCovers(caller: Caller, spaceId: string, level: 1 | 2 | 3, tree: string): boolean {
+  return (caller.restriction ?? []).some((r) => (r.spaceId === null || r.spaceId === spaceId) && r.level >= level
+    && (r.tree === '' || tree === r.tree || tree.startsWith(r.tree + '.')));
+}
+
+/**
+ * The refusal for a tree the caller may not touch, with the reason that is true: the credential's
+ * restriction (KEY_RESTRICTED: its grants may be fine) or a missing grant (GRANT_MISSING).
+ */
+export function treeRefusal(caller: Caller, spaceId: string, level: 1 | 2 | 3, tree: string | null, message: string): AppError {
+  if (caller.restriction && (tree === null || !restrictionCovers(caller, spaceId, level, tree))) {
+    return new AppError('FORBIDDEN', `${message}: this API key is restricted to ${caller.restriction.map((r) => `${showTree(r.tree)} (${levelName(r.level)})`).join(', ')}`, { reason: 'KEY_RESTRICTED' });
+  }
+  return new AppError('FORBIDDEN', message, { reason: 'GRANT_MISSING' });
 }

@@ -1,7 +1,7 @@
 import { memoryCopy, memoryDeleteTree, memoryMove } from '../../contracts/memory.js';
-import { AppError, forbidden } from '../../contracts/errors.js';
+import { AppError } from '../../contracts/errors.js';
 import { showTree } from '../../contracts/paths.js';
-import { hasAccess } from '../access/predicate.js';
+import { hasAccess, treeRefusal } from '../access/predicate.js';
 import { implement } from '../operations.js';
 import type { OpContext } from '../context.js';
 import type { TxSql } from '../../db/connect.js';
@@ -13,7 +13,7 @@ import { inWriteTx } from './row.js';
 // when hidden rows exist would reveal them.
 async function requireSubtree(ctx: OpContext, tree: string, level: 1 | 2, verb: string) {
   if (!(await hasAccess(ctx.sql, ctx.caller, ctx.space.id, level, tree))) {
-    throw forbidden(`to ${verb} ${showTree(tree)} you need ${level === 2 ? 'write' : 'read'} access to all of it in space "${ctx.space.slug}"`);
+    throw treeRefusal(ctx.caller, ctx.space.id, level, tree, `to ${verb} ${showTree(tree)} you need ${level === 2 ? 'write' : 'read'} access to all of it in space "${ctx.space.slug}"`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { memoryHistory, memoryRevert } from '../../contracts/memory.js';
-import { AppError, forbidden, notFound } from '../../contracts/errors.js';
+import { AppError, notFound } from '../../contracts/errors.js';
 import { showPath, showTree } from '../../contracts/paths.js';
-import { canAccess } from '../access/predicate.js';
+import { canAccess, treeRefusal } from '../access/predicate.js';
 import { implement } from '../operations.js';
 import { translatePgError } from '../util/pg-errors.js';
 import { inWriteTx, iso, memoryColumns, toMemory, type MemoryRow } from './row.js';
@@ -66,13 +66,13 @@ export const revert = implement(memoryRevert, async (input, ctx) =>
       where h.memory_id = ${input.id} and h.space_id = ${ctx.space.id} and h.version = ${input.version} and h.op <> 'delete'
       order by h.id desc limit 1`;
     if (!event?.readable) throw notFound(`version ${input.version} of memory ${input.id}`);
-    if (!event.writable) throw forbidden(`you have no write access to ${showTree(event.snapshot.tree)}`);
+    if (!event.writable) throw treeRefusal(ctx.caller, ctx.space.id, 2, event.snapshot.tree, `you have no write access to ${showTree(event.snapshot.tree)}`);
     const s = event.snapshot;
     const temporal = s.temporal ? (s.temporal.end ? `[${s.temporal.start},${s.temporal.end})` : `[${s.temporal.start},${s.temporal.start}]`) : null;
-    const [current] = await tx<{ version: number; writable: boolean }[]>`
-      select m.version, ${canAccess(tx, ctx.caller, ctx.space.id, 2, tx`m.tree`)} as writable
+    const [current] = await tx<{ version: number; tree: string; writable: boolean }[]>`
+      select m.version, m.tree::text as tree, ${canAccess(tx, ctx.caller, ctx.space.id, 2, tx`m.tree`)} as writable
       from core.memory m where m.id = ${input.id} and m.space_id = ${ctx.space.id} for update`;
-    if (current && !current.writable) throw forbidden(`you have no write access to memory ${input.id} where it is now`);
+    if (current && !current.writable) throw treeRefusal(ctx.caller, ctx.space.id, 2, current.tree, `you have no write access to memory ${input.id} where it is now`);
     try {
       if (current) {
         const [row] = await tx<MemoryRow[]>`update core.memory m set tree = ${s.tree}::ltree, name = ${s.name}, content = ${s.content},

@@ -1,7 +1,7 @@
 import { memoryBatchCreate, memoryCreate, memoryDelete, memoryDeleteByPath, memoryUpdate } from '../../contracts/memory.js';
-import { AppError, forbidden, notFound } from '../../contracts/errors.js';
+import { AppError, notFound } from '../../contracts/errors.js';
 import { showPath, showTree } from '../../contracts/paths.js';
-import { canAccess, hasAccess } from '../access/predicate.js';
+import { canAccess, hasAccess, treeRefusal } from '../access/predicate.js';
 import { implement } from '../operations.js';
 import type { OpContext } from '../context.js';
 import type { TxSql } from '../../db/connect.js';
@@ -12,7 +12,7 @@ const taken = (tree: string, name: string) => `a memory already exists at ${show
 
 async function requireWrite(ctx: OpContext, tree: string) {
   if (!(await hasAccess(ctx.sql, ctx.caller, ctx.space.id, 2, tree))) {
-    throw forbidden(`you have no write access to ${showTree(tree)} in space "${ctx.space.slug}"`);
+    throw treeRefusal(ctx.caller, ctx.space.id, 2, tree, `you have no write access to ${showTree(tree)} in space "${ctx.space.slug}"`);
   }
 }
 
@@ -69,7 +69,7 @@ export const batchCreate = implement(memoryBatchCreate, async (input, ctx) => {
   const sql = ctx.sql;
   const denied = await sql<{ tree: string }[]>`select t::text as tree from unnest(${trees}::text[]::ltree[]) as t
     where not ${canAccess(sql, ctx.caller, ctx.space.id, 2, sql`t`)}`;
-  if (denied.length) throw forbidden(`you have no write access to ${denied.map((d) => showTree(d.tree)).join(', ')} in space "${ctx.space.slug}"`);
+  if (denied.length) throw treeRefusal(ctx.caller, ctx.space.id, 2, denied[0]!.tree, `you have no write access to ${denied.map((d) => showTree(d.tree)).join(', ')} in space "${ctx.space.slug}"`);
   const onConflict = input.onConflict ?? 'error';
   return inWriteTx(ctx, async (tx) => {
     const source = tx`select ${ctx.space.id}::uuid, t::ltree, n, c, mt::jsonb, tr::tstzrange, ${ctx.caller.principalId}::uuid
@@ -113,15 +113,15 @@ export const batchCreate = implement(memoryBatchCreate, async (input, ctx) => {
 
 /** Explains why a targeted write matched nothing: absent/unreadable, read-only, or stale. */
 async function explainMiss(ctx: OpContext, sql: TxSql, id: string, version?: number): Promise<never> {
-  const [row] = await sql<{ version: number; writable: boolean }[]>`
-    select m.version, ${canAccess(sql, ctx.caller, ctx.space.id, 2, sql`m.tree`)} as writable from core.memory m
+  const [row] = await sql<{ version: number; tree: string; writable: boolean }[]>`
+    select m.version, m.tree::text as tree, ${canAccess(sql, ctx.caller, ctx.space.id, 2, sql`m.tree`)} as writable from core.memory m
     where m.id = ${id} and m.space_id = ${ctx.space.id} and ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`m.tree`)}`;
   if (!row) throw notFound(`memory ${id}`);
-  if (!row.writable) throw forbidden(`you have read-only access to memory ${id}`);
+  if (!row.writable) throw treeRefusal(ctx.caller, ctx.space.id, 2, row.tree, `you have read-only access to memory ${id}`);
   if (version !== undefined && row.version !== version) {
-    throw new AppError('CONFLICT', `memory ${id} is at version ${row.version}, not ${version}: it changed since you read it; read it again and reapply your change`, { currentVersion: row.version });
+    throw new AppError('CONFLICT', `memory ${id} is at version ${row.version}, not ${version}: it changed since you read it; read it again and reapply your change`, { reason: 'VERSION_CONFLICT', currentVersion: row.version });
   }
-  throw forbidden(`you have no write access to the destination path`);
+  throw treeRefusal(ctx.caller, ctx.space.id, 2, null, 'you have no write access to the destination path');
 }
 
 export const update = implement(memoryUpdate, async (input, ctx) =>
@@ -166,7 +166,7 @@ export const removeByPath = implement(memoryDeleteByPath, async (input, ctx) => 
       from core.memory m where m.space_id = ${ctx.space.id} and m.tree = ${tree}::ltree and m.name = ${name}
         and ${canAccess(tx, ctx.caller, ctx.space.id, 1, tx`m.tree`)} for update`;
     if (!row) throw notFound(`memory ${showPath(tree, name)}`);
-    if (!row.writable) throw forbidden(`you have read-only access to ${showPath(tree, name)}`);
+    if (!row.writable) throw treeRefusal(ctx.caller, ctx.space.id, 2, tree, `you have read-only access to ${showPath(tree, name)}`);
     await tx`delete from core.memory where id = ${row.id}`;
     return { id: row.id, deleted: true as const };
   });

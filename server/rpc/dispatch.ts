@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { AppError, forbidden } from '../../contracts/errors.js';
+import { AppError, type Reason } from '../../contracts/errors.js';
 import { hasScope, type Contract } from '../../contracts/define.js';
 import type { Caller, OpContext, Services, SpaceRef } from '../context.js';
 import type { Operation } from '../operations.js';
@@ -34,18 +34,21 @@ export function findOperation(endpoint: Contract['endpoint'], method: string): O
  */
 export function authorize(c: Contract, caller: Caller) {
   const a = c.access;
+  // `needs` marks a refusal by the contract's access rules (as opposed to the operation's own).
+  const refuse = (message: string, reason: Reason, needs: string, extra: Record<string, unknown> = {}) =>
+    new AppError('FORBIDDEN', message, { reason, needs, ...extra });
   if (!a.apiKeys && caller.credential === 'apiKey') {
-    throw forbidden(`${c.name} needs a signed-in person (\`me login\`, or the web page); API keys cannot do it`, 'USER_REQUIRED');
+    throw refuse(`${c.name} needs a signed-in person (\`me login\`, or the web page); API keys cannot do it`, 'USER_REQUIRED', 'a signed-in person');
   }
   if (!a.serviceAccounts && caller.kind === 'service') {
-    throw forbidden(`${c.name} is for people; a service account cannot do it (its owner can)`, 'USER_REQUIRED');
+    throw refuse(`${c.name} is for people; a service account cannot do it (its owner can)`, 'USER_REQUIRED', 'a person, not a service account');
   }
   if (!a.restricted && caller.restriction) {
-    throw forbidden(`this API key is restricted to some trees, and restricted keys cannot call ${c.name}; use an unrestricted key or \`me login\``, 'KEY_RESTRICTED');
+    throw refuse(`this API key is restricted to some trees, and restricted keys cannot call ${c.name}; use an unrestricted key or \`me login\``,
+      'KEY_RESTRICTED', 'an unrestricted credential');
   }
   if (caller.scopes && !hasScope(caller.scopes, a.scope)) {
-    throw new AppError('FORBIDDEN', `this token lacks the "${a.scope}" scope that ${c.name} needs; sign in again granting it`,
-      { reason: 'SCOPE_MISSING', requiredScope: a.scope });
+    throw refuse(`this token lacks the "${a.scope}" scope that ${c.name} needs; sign in again granting it`, 'SCOPE_MISSING', `scope ${a.scope}`, { requiredScope: a.scope });
   }
 }
 
@@ -58,7 +61,7 @@ export async function invoke(svc: Services, caller: Caller, op: Operation, param
   if (c.access.space !== 'none') {
     space = await resolveSpace(svc, caller, input.space as string | undefined);
     if (c.access.space === 'admin' && space.role !== 'admin') {
-      throw forbidden(`only admins of space "${space.slug}" can call ${c.name}`, 'SPACE_ADMIN_REQUIRED');
+      throw new AppError('FORBIDDEN', `only admins of space "${space.slug}" can call ${c.name}`, { reason: 'SPACE_ADMIN_REQUIRED', needs: 'space admin' });
     }
   }
   const ctx: OpContext = { ...svc, caller, space, requestId };

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { keyFor } from '../support/principals.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { me, meJson, sandbox } from './support.js';
 
@@ -135,6 +136,19 @@ describe('me errors: a clear message on stderr and the exit code', () => {
     const badJson = await me(['remember', 'x', '--meta', '{oops'], { env });
     assert.equal(badJson.code, 2);
     assert.match(badJson.stderr, /--meta expects JSON/);
+  });
+
+  it('hints come from the reason: a restricted key is told the restriction is why', async () => {
+    const owner = (await s.call('whoami', {})).id;
+    const key = await keyFor(s, owner, { restriction: [{ space: null, tree: 'team', level: 2 }] });
+    const outside = await me(['remember', 'x', '--tree', '/elsewhere'], { env: { ...env, ME_API_KEY: key } });
+    assert.equal(outside.code, 1);
+    assert.match(outside.stderr, /restricted to \/team \(write\)/);
+    assert.match(outside.stderr, /hint: .*restricted/);
+    assert.doesNotMatch(outside.stderr, /me grant list/);
+    const admin = await me(['space', 'create', 'nope'], { env: { ...env, ME_API_KEY: key } });
+    assert.equal(admin.code, 1);
+    assert.match(admin.stderr, /hint: .*restricted/);
   });
 
   it('a bad API key → 1 with a sign-in hint; no server → 1', async () => {

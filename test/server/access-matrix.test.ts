@@ -29,8 +29,6 @@ interface Credential {
   mcpOnly: boolean;
 }
 
-/** Refusals that the contract's access rules decide (anything else is the operation's own answer). */
-const ACCESS_REASONS = new Set(['USER_REQUIRED', 'KEY_RESTRICTED', 'SCOPE_MISSING', 'SPACE_ADMIN_REQUIRED', 'TOKEN_INVALID', 'LOGIN_REQUIRED']);
 
 /** The contract, read independently of the dispatcher: which reason refuses this credential, if any. */
 function expectedRefusal(c: Contract, cred: Credential): string | null {
@@ -105,12 +103,14 @@ async function fingerprint(): Promise<string> {
   return row!.f;
 }
 
-interface Answer { reason: string | null; code: string | null }
+/** A call's outcome; `byAccess` when the contract's access rules (or authentication) refused it. */
+interface Answer { reason: string | null; code: string | null; byAccess: boolean }
 
 async function callRpc(c: Contract, cred: Credential, params: unknown): Promise<Answer> {
   const res = await s.post(`/api/v1/${c.endpoint}/rpc`, JSON.stringify({ jsonrpc: '2.0', id: 1, method: c.name, params }), cred.headers);
-  const body = (await res.json()) as { error?: { data?: { code: string; reason: string } } };
-  return { reason: body.error?.data?.reason ?? null, code: body.error?.data?.code ?? null };
+  const body = (await res.json()) as { error?: { data?: { code: string; reason: string; needs?: string } } };
+  const data = body.error?.data;
+  return { reason: data?.reason ?? null, code: data?.code ?? null, byAccess: !!data?.needs || data?.code === 'UNAUTHORIZED' };
 }
 
 async function callTool(c: Contract, cred: Credential, params: unknown): Promise<Answer> {
@@ -119,10 +119,11 @@ async function callTool(c: Contract, cred: Credential, params: unknown): Promise
     headers: { ...cred.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: toolName(c.name), arguments: params } }),
   });
-  const body = (await res.json()) as { error?: { data?: { code: string; reason: string } }; result?: { isError?: boolean; content: { text: string }[] } };
-  if (body.error) return { reason: body.error.data?.reason ?? null, code: body.error.data?.code ?? null };
+  const body = (await res.json()) as { error?: { data?: { code: string; reason: string; needs?: string } }; result?: { isError?: boolean; content: { text: string }[] } };
+  const data = body.error?.data;
+  if (data) return { reason: data.reason ?? null, code: data.code ?? null, byAccess: !!data.needs || data.code === 'UNAUTHORIZED' };
   // A tool's own failure is a result the agent reads: "CODE: message".
-  return { reason: null, code: body.result?.isError ? body.result.content[0]!.text.split(':')[0]! : null };
+  return { reason: null, code: body.result?.isError ? body.result.content[0]!.text.split(':')[0]! : null, byAccess: false };
 }
 
 before(async () => {
@@ -198,9 +199,9 @@ describe('the access matrix, generated from the registry', () => {
         const before = refusal ? await fingerprint() : '';
         const answer = viaMcp ? await callTool(c, cred, params) : await callRpc(c, cred, params);
         if (refusal) {
-          if (answer.reason !== refusal) problems.push(`${cred.label}: expected ${refusal}, got ${answer.reason ?? answer.code ?? 'success'}`);
+          if (answer.reason !== refusal || !answer.byAccess) problems.push(`${cred.label}: expected ${refusal}, got ${answer.reason ?? answer.code ?? 'success'}`);
           else if ((await fingerprint()) !== before) problems.push(`${cred.label}: refused, yet something changed`);
-        } else if (answer.reason && ACCESS_REASONS.has(answer.reason)) {
+        } else if (answer.byAccess) {
           problems.push(`${cred.label}: expected to pass the access check, refused with ${answer.reason}`);
         } else if (answer.code === 'INTERNAL') {
           problems.push(`${cred.label}: INTERNAL`);
@@ -229,11 +230,26 @@ describe('the escalation found by trying', () => {
       assert.equal(err.data?.reason, 'KEY_RESTRICTED', method);
       assert.match(err.message, /restricted/, 'the refusal says the restriction is why');
     }
-    // Even made admin by the owner, a service account's key administers nothing.
-    await s.call('member.setRole', { space: 'matrix', principal: agent.id, role: 'admin' });
+    // A service account is never an admin, and its key administers nothing.
+    const promote = await s.fail('member.setRole', { space: 'matrix', principal: agent.id, role: 'admin' });
+    assert.equal(promote.data?.code, 'VALIDATION_ERROR');
     const demote = await s.fail('member.setRole', { space: 'matrix', principal: owner, role: 'member' }, { key: agent.key });
     assert.equal(demote.data?.reason, 'USER_REQUIRED');
-    await s.call('member.setRole', { space: 'matrix', principal: agent.id, role: 'member' });
     assert.equal(await fingerprint(), before);
+  });
+});
+
+describe('refusals say why', () => {
+  it('a restricted key writing outside its restriction is told the restriction is why, not to check grants', async () => {
+    const owner = s.bootstrap!.principalId;
+    const key = await keyFor(s, owner, { restriction: [{ space: null, tree: 'shared.sub', level: 2 }] });
+    const outside = await s.fail('memory.create', { space: 'matrix', tree: '/private', content: 'x' }, { key });
+    assert.equal(outside.data?.reason, 'KEY_RESTRICTED');
+    assert.match(outside.message, /restricted to \/shared\/sub \(write\)/);
+    assert.ok(await s.call('memory.create', { space: 'matrix', tree: '/shared/sub', content: 'inside' }, { key }));
+    const bob = await principalWithKey(s, 'reader-bob');
+    await s.call('grant.set', { space: 'matrix', principal: bob.id, tree: '/shared', level: 'read' });
+    const noGrant = await s.fail('memory.create', { space: 'matrix', tree: '/shared', content: 'x' }, { key: bob.key });
+    assert.equal(noGrant.data?.reason, 'GRANT_MISSING');
   });
 });

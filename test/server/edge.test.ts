@@ -151,8 +151,8 @@ describe('dynamic client registration', () => {
       assert.equal(body.error, 'invalid_client_metadata');
       assert.ok(body.error_description.startsWith(`${field}:`), `${field}: ${body.error_description}`);
     }
-    const [{ n }] = await s.services.sql<{ n: number }[]>`select count(*)::int as n from auth.oauth_client where name like 'n%' and length(name) > 200`;
-    assert.equal(n, 0, 'nothing oversized was stored');
+    const [row] = await s.services.sql<{ n: number }[]>`select count(*)::int as n from auth.oauth_client where length(name) > 200`;
+    assert.equal(row!.n, 0, 'nothing oversized was stored');
   });
 
   it('keeps what it knows and drops the rest', async () => {
