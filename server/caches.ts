@@ -11,4 +11,5 @@ export const createCaches = (): Caches => ({
   keyUsage: new Set(),
   connections: new TtlCache(CACHE_TTL_MS),
   provisioned: new Set(),
+  queryEmbeddings: new TtlCache(10 * 60_000, 256),
 });

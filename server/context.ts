@@ -41,6 +41,8 @@ export interface Caches {
   connections: TtlCache<Connection>;
   /** Users known to be provisioned (principal, personal space): checked once per server. */
   provisioned: Set<string>;
+  /** Embeddings of recent search queries (paging asks for the same one again). */
+  queryEmbeddings: TtlCache<number[]>;
 }
 
 /** A connected OAuth client as the edge needs it: still approved (or first-party), and its space. */

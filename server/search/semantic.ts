@@ -38,7 +38,7 @@ export async function semanticSearch(input: Input, ctx: OpContext, mode: 'semant
   const offset = Number(decodeCursor(input.cursor, 'o') ?? 0);
   await checkFilters(ctx.sql, input);
   // The provider call happens before any transaction: the embedded database has one connection.
-  const vector = JSON.stringify(await embedQuery(ctx.embeddings, query));
+  const vector = JSON.stringify(await embedQuery(ctx, query));
   const rows = await ctx.sql.begin(async (tx) => {
     // With filters, let the HNSW scan continue past its first candidates until enough rows match
     // (strict order, so pages neither repeat nor skip a result).
