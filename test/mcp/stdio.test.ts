@@ -105,6 +105,7 @@ describe('me connector', () => {
   it('needs a signed-in user: an API key gets a clear error and exit code 1', async () => {
     const r = await me(['connector', 'list'], { env: { ...box.env, ME_SERVER: s.url, ME_API_KEY: s.key } });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /connector\.list needs a signed-in user/);
+    assert.match(r.stderr, /connector\.list needs a signed-in person/);
+    assert.match(r.stderr, /hint: .*unset ME_API_KEY and use `me login`/);
   });
 });
