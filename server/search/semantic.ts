@@ -27,7 +27,7 @@ export async function semanticSearch(input: Input, ctx: OpContext, mode: 'semant
     throw new AppError('UNAVAILABLE', `${mode} search needs the pgvector extension in Postgres (install pgvector, e.g. the postgresql-NN-pgvector package, or run on the embedded database); keyword search works without it`);
   }
   if (!ctx.embeddings) {
-    throw new AppError('UNAVAILABLE', `${mode} search needs an embedding provider: set ME_EMBEDDING_URL and ME_EMBEDDING_MODEL (see README); keyword search works without it`);
+    throw new AppError('UNAVAILABLE', `${mode} search needs an embedding provider: set ME_EMBEDDING_URL, ME_EMBEDDING_MODEL and ME_EMBEDDING_DIMENSIONS (see README); keyword search works without it`);
   }
   const query = input.query?.trim() ?? '';
   const weights = { keyword: input.weights?.keyword ?? 1, semantic: mode === 'semantic' ? 1 : (input.weights?.semantic ?? 1) };
