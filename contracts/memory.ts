@@ -15,8 +15,8 @@ export const memoryCreate = defineContract({
   description:
     'Store a memory: a piece of text filed under a tree path (like a folder, e.g. "/projects/alpha"). ' +
     'Give it a name to make it addressable as <tree>/<name> (names are unique within a tree); with a name, ' +
-    'onConflict decides what happens when that path already exists: "error" (default), "replace" (update it) ' +
-    'or "ignore" (keep the existing one). Use meta for structured facts you may filter on later and temporal ' +
+    'onConflict decides what happens when that path already exists: "error" (default), "replace" (update it; ' +
+    'identical content, meta and time change nothing: outcome "unchanged") or "ignore" (keep the existing one). Use meta for structured facts you may filter on later and temporal ' +
     'for when the memory is about.',
   input: memoryInputSchema.extend({
     space: spaceArg,
@@ -27,7 +27,7 @@ export const memoryCreate = defineContract({
       .describe('For a named memory whose path exists: error, replace or ignore.'),
   }),
   output: memorySchema.extend({
-    outcome: z.enum(['created', 'replaced', 'ignored']).describe('What happened.'),
+    outcome: z.enum(['created', 'replaced', 'ignored', 'unchanged']).describe('What happened; unchanged: a replace with identical content, meta and time (no new version).'),
   }),
   access: { kind: 'space', level: 'write' },
   hints: additive,
@@ -41,7 +41,7 @@ export const memoryBatchCreate = defineContract({
   summary: 'Store up to 1000 memories at once, all or nothing.',
   description:
     'Store many memories in one transaction: either all are stored or none is. For named memories, ' +
-    'onConflict applies to each (error aborts the whole batch).',
+    'onConflict applies to each (error aborts the whole batch); a replace that would change nothing is counted as unchanged.',
   input: z.object({
     space: spaceArg,
     memories: z.array(memoryInputSchema).min(1, 'memories must hold at least one memory').max(MAX_BATCH, `a batch holds at most ${MAX_BATCH} memories; split it into several calls`),
@@ -52,6 +52,7 @@ export const memoryBatchCreate = defineContract({
     created: z.number().int(),
     replaced: z.number().int(),
     ignored: z.number().int(),
+    unchanged: z.number().int().describe('Named memories a replace left as they were: identical content, meta and time (no new version).'),
   }),
   access: { kind: 'space', level: 'write' },
   hints: additive,
@@ -292,7 +293,8 @@ export const memoryHistory = defineContract({
         version: z.number().int(),
         op: z.enum(['insert', 'update', 'delete']),
         at: z.string(),
-        actor: z.string().nullable(),
+        actor: z.string().nullable().describe('The id of the user or service account that made the change.'),
+        actorName: z.string().nullable().describe('Their name.'),
         operationId: z.string().nullable(),
         snapshot: z.object({
           path: z.string(),

@@ -125,9 +125,10 @@ export class LoginCommand extends MeCommand {
       timeoutMs: Number(this.timeout) * 1000,
     });
     const where = await saveTokenSet(set);
-    if (this.server) await writeConfig({ server });
-    const summary = { server, scope: set.scope ?? null, expiresAt: set.expiresAt ? new Date(set.expiresAt).toISOString() : null, stored: where };
-    await this.emit(summary, () => `Signed in to ${server} (tokens stored in the ${where === 'file' ? 'file ~/.config/me/credentials.json (0600)' : 'OS keychain'}).`);
+    // The server signed in to becomes the default, wherever it came from (--server, ME_SERVER, config).
+    const config = await writeConfig({ server });
+    const summary = { server, scope: set.scope ?? null, expiresAt: set.expiresAt ? new Date(set.expiresAt).toISOString() : null, stored: where, config };
+    await this.emit(summary, () => `Signed in to ${server} (tokens stored in the ${where === 'file' ? 'file ~/.config/me/credentials.json (0600)' : 'OS keychain'}; ${server} is now your default server).`);
     // stdin was read for a pasted URL: make sure it does not hold the process open.
     (this.context.stdin as { destroy?: () => void }).destroy?.();
   }

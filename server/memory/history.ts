@@ -30,9 +30,9 @@ export const history = implement(memoryHistory, async (input, ctx) => {
     from core.memory_history h where h.memory_id = ${input.id} and h.space_id = ${ctx.space.id}
     order by h.id desc limit 1`;
   if (!latest?.readable) throw notFound(`memory ${input.id} in space "${ctx.space.slug}"`);
-  const rows = await sql<{ id: string; version: number; op: 'insert' | 'update' | 'delete'; at: Date; actor_id: string | null; operation_id: string | null; snapshot: Snapshot }[]>`
-    select h.id::text as id, h.version, h.op, h.at, h.actor_id, h.operation_id, h.snapshot
-    from core.memory_history h
+  const rows = await sql<{ id: string; version: number; op: 'insert' | 'update' | 'delete'; at: Date; actor_id: string | null; actor_name: string | null; operation_id: string | null; snapshot: Snapshot }[]>`
+    select h.id::text as id, h.version, h.op, h.at, h.actor_id, p.name as actor_name, h.operation_id, h.snapshot
+    from core.memory_history h left join core.principal p on p.id = h.actor_id
     where h.memory_id = ${input.id} and h.space_id = ${ctx.space.id} ${before ? sql`and h.id < ${before}::bigint` : sql``}
     order by h.id desc limit ${limit + 1}`;
   const page = rows.slice(0, limit);
@@ -42,6 +42,7 @@ export const history = implement(memoryHistory, async (input, ctx) => {
       op: h.op,
       at: iso(h.at),
       actor: h.actor_id,
+      actorName: h.actor_name,
       operationId: h.operation_id,
       snapshot: {
         path: showPath(h.snapshot.tree, h.snapshot.name),

@@ -87,7 +87,7 @@ describe('me memory commands', () => {
     assert.deepEqual(await meJson(['cp', '/scratch', '/scratch_copy'], { env }), { count: 2, dryRun: false });
     assert.deepEqual(await meJson(['rm', '-r', '/scratch', '--dry-run'], { env }), { count: 2, dryRun: true });
     assert.equal((await meJson(['rm', '/scratch/x/a'], { env })).deleted, true);
-    assert.deepEqual(await meJson(['rm', '-r', '/scratch'], { env }), { count: 1, dryRun: false });
+    assert.deepEqual(await meJson(['rm', '-r', '/scratch', '--yes'], { env }), { count: 1, dryRun: false });
     assert.equal((await meJson(['count', '/scratch_copy'], { env })).count, 2);
   });
 
@@ -109,11 +109,11 @@ describe('me errors: a clear message on stderr and the exit code', () => {
     assert.equal(r.stdout, '');
   });
 
-  it('bad path → 1 with the server message', async () => {
+  it('bad path → 2 before anything is sent, with did-you-mean when only spaces are wrong; unknown path → 1', async () => {
     const bad = await me(['tree', '/not a/valid-path'], { env });
-    assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /not a valid path/);
-    assert.match(bad.stderr, /VALIDATION_ERROR/);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /not a valid path: label "not a" may only contain letters, digits and _/);
+    assert.match(bad.stderr, /did you mean \/not_a\/valid_path\?/);
     const missing = await me(['get', '/nothing/here'], { env });
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /not found \(NOT_FOUND\)/);
