@@ -1,15 +1,21 @@
 import { Cli, UsageError, type CommandClass } from 'clipanion';
 import { MeError } from './client/errors.js';
 import { loadSpecs } from './spec/load.js';
+import { provideCommands } from './help/registry.js';
 import type { CommandSpec } from './help/spec.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_USAGE = 2;
 
-async function commandClasses(argv: string[]): Promise<CommandClass[]> {
+async function allCommandClasses(): Promise<CommandClass[]> {
   const [{ memoryCommands }, { staticCommands }] = await Promise.all([import('./commands/memory.js'), import('./commands/index.js')]);
-  const all = [...staticCommands, ...memoryCommands(await loadSpecs())];
+  return [...staticCommands, ...memoryCommands(await loadSpecs())];
+}
+provideCommands(allCommandClasses);
+
+async function commandClasses(argv: string[]): Promise<CommandClass[]> {
+  const all = await allCommandClasses();
   // Clipanion compiles a state machine over every registered command on each run (~35 ms for all of
   // them): register only the commands that start with the first word, unless nothing does (help, typos).
   const first = argv[0];

@@ -6,10 +6,10 @@ import { resolveSettings, type Resolved } from '../util/config.js';
 /** Options every command takes, and the plumbing to reach the server and print results. */
 export abstract class MeCommand extends Command {
   // Global options: hidden from each usage line (they would drown it) and listed once in the help's global section (help/render.ts).
-  server = Option.String('--server', { hidden: true });
-  space = Option.String('--space,-s', { hidden: true });
-  json = Option.Boolean('--json', false, { hidden: true });
-  yaml = Option.Boolean('--yaml', false, { hidden: true });
+  server = Option.String('--server', { hidden: true, description: 'Server URL' });
+  space = Option.String('--space,-s', { hidden: true, description: 'Space to use' });
+  json = Option.Boolean('--json', false, { hidden: true, description: 'Print the result as JSON' });
+  yaml = Option.Boolean('--yaml', false, { hidden: true, description: 'Print the result as YAML' });
 
   private settingsCache?: Promise<Resolved>;
   settings(): Promise<Resolved> {
