@@ -93,7 +93,7 @@ export class ImportCommand extends MeCommand {
 
     let items: Item[];
     let skipped = 0;
-    const renamed: string[] = [];
+    const renamedItems: [string, Item][] = [];
     if (format === 'md') {
       if (!isDirectory(this.source)) {
         const base = this.source.split(/[\\/]/).pop()!;
@@ -102,13 +102,14 @@ export class ImportCommand extends MeCommand {
         items = await readMarkdownDir(this.source, tc, (f, why) => {
           skipped++;
           this.note(`skipped ${f}: ${why}`);
-        }, (file, path) => renamed.push(`${file} → ${path}`));
+        }, (file, item) => renamedItems.push([file, item]));
       }
     } else {
       const text = this.source === '-' ? await readAll(this.context.stdin) : readFileSync(this.source, 'utf8');
       items = await parseDocument(text, format, this.source === '-' ? 'stdin' : this.source, tc);
     }
     for (const it of items) it.tree = joinTree(this.tree, it.tree);
+    const renamed = renamedItems.map(([file, it]) => `${file} → ${it.tree.replace(/\/+$/, '')}/${it.name}`);
     if (tc.assumedZone && !this.tz) this.note('note: times without a zone were read as UTC (pass --tz <zone> to change that).');
     if (renamed.length) {
       this.note(`note: ${renamed.length === 1 ? '1 file name was' : `${renamed.length} file names were`} changed into valid memory names (spaces and other characters become _; see \`me import --help\`):\n` +

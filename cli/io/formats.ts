@@ -1,6 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
-import { showPath } from '../../contracts/path-syntax.js';
 import { memoryTemporal, TimeError, type TimeContext } from '../util/time.js';
 import { labelFromFolder, nameFromFile } from './names.js';
 
@@ -57,13 +56,19 @@ function frontLine(front: string, key: string): number {
   return i < 0 ? 1 : i + 2;
 }
 
-/** A memory's time from an input file: normalized (dates, zones) or an ImportError naming where. */
-function itemTime(value: unknown, where: string, tc: TimeContext): Item['temporal'] {
+// Problems found while reading an item that do not stop the reading (a bad time): reported with
+// every other problem of the input before anything is sent (io/validate.ts).
+const readProblems = new WeakMap<Item, string[]>();
+export const problemsOf = (item: Item): string[] => readProblems.get(item) ?? [];
+
+/** A memory's time from an input file, normalized (dates, zones); a bad one is recorded for the item. */
+function itemTime(value: unknown, tc: TimeContext, problems: string[]): Item['temporal'] | undefined {
   try {
     return memoryTemporal(value, tc);
   } catch (err) {
-    if (err instanceof TimeError) throw new ImportError(`${where}: temporal: ${err.message}`);
-    throw err;
+    if (!(err instanceof TimeError)) throw err;
+    problems.push(`temporal: ${err.message}`);
+    return undefined;
   }
 }
 
@@ -90,13 +95,17 @@ export async function parseMarkdown(text: string, tree: string, fileName: string
   }
   const { temporal, unnamed, ...rest } = meta as { temporal?: unknown; unnamed?: boolean };
   const base = fileName.replace(/\.(md|markdown)$/i, '');
+  const problems: string[] = [];
+  const time = temporal !== undefined && temporal !== null ? itemTime(temporal, src.tc, problems) : undefined;
   const item: Item = {
     tree,
     name: unnamed ? null : nameFromFile(base),
     content,
     ...(Object.keys(rest).length ? { meta: normalizeDates(rest) as Record<string, unknown> } : {}),
-    ...(temporal !== undefined && temporal !== null ? { temporal: itemTime(temporal, `${src.file}:${frontLine(m?.[1] ?? '', 'temporal')}`, src.tc) } : {}),
+    ...(time ? { temporal: time } : {}),
   };
+  // A problem in the front matter is reported at its line; the rest of the memory at the file.
+  if (problems.length) readProblems.set(item, problems.map((p) => `${src.file}:${frontLine(m?.[1] ?? '', 'temporal')}: ${p}`));
   origins.set(item, () => src.file);
   return item;
 }
@@ -130,7 +139,7 @@ export async function renderMarkdown(item: Item & { id?: string }): Promise<stri
 
 /** Every .md file under dir, as items (tree from the folders, name from the file: see io/names.ts). */
 export async function readMarkdownDir(
-  dir: string, tc: TimeContext, onSkip: (file: string, why: string) => void, onRename: (file: string, name: string) => void,
+  dir: string, tc: TimeContext, onSkip: (file: string, why: string) => void, onRename: (file: string, item: Item) => void,
 ): Promise<Item[]> {
   const files: string[] = [];
   const walk = (d: string) => {
@@ -154,7 +163,7 @@ export async function readMarkdownDir(
     }
     const typed = [...rel, fileName.replace(/\.(md|markdown)$/i, '')].join('/');
     const mapped = [...tree.split('/').filter(Boolean), item.name ?? ''].join('/');
-    if (item.name && typed !== mapped) onRename(relative(dir, f), showPath(tree.slice(1).replace(/\//g, '.'), item.name));
+    if (item.name && typed !== mapped) onRename(relative(dir, f), item);
     items.push(item);
   }
   return items;
@@ -220,20 +229,18 @@ export async function parseDocument(text: string, format: Exclude<Format, 'md'>,
     return line ? `${source}:${line}` : `${source}: item ${i + 1}`;
   };
   return list.map((x, i) => {
-    try {
-      const item = toItem(x, tc);
-      origins.set(item, () => where(i));
-      return item;
-    } catch (err) {
-      if (err instanceof ImportError) throw new ImportError(`${where(i)}: ${err.message}`);
-      throw err;
-    }
+    const problems: string[] = [];
+    const item = toItem(x, tc, problems);
+    origins.set(item, () => where(i));
+    if (problems.length) readProblems.set(item, problems.map((p) => `${where(i)}: ${p}`));
+    return item;
   });
 }
 
-function toItem(x: unknown, tc: TimeContext): Item {
-  const o = x as Record<string, unknown>;
-  if (!o || typeof o !== 'object' || typeof o.content !== 'string') throw new ImportError('needs a "content" string');
+/** One memory of a JSON/NDJSON/YAML document; problems that do not stop reading go to `problems`. */
+function toItem(x: unknown, tc: TimeContext, problems: string[]): Item {
+  const o = (x && typeof x === 'object' && !Array.isArray(x) ? x : {}) as Record<string, unknown>;
+  if (typeof o.content !== 'string') problems.push('needs a "content" string');
   let tree = typeof o.tree === 'string' ? o.tree : undefined;
   let name = typeof o.name === 'string' ? o.name : null;
   if (tree === undefined && typeof o.path === 'string') {
@@ -242,21 +249,13 @@ function toItem(x: unknown, tc: TimeContext): Item {
     tree = at > 0 ? o.path.slice(0, at) : '/';
     name = o.path.slice(at + 1) || null;
   }
-  if (o.meta !== undefined && o.meta !== null && (typeof o.meta !== 'object' || Array.isArray(o.meta))) throw new ImportError('"meta" must be an object');
-  let temporal: Item['temporal'] | undefined;
-  if (o.temporal !== undefined && o.temporal !== null) {
-    try {
-      temporal = memoryTemporal(o.temporal, tc);
-    } catch (err) {
-      if (err instanceof TimeError) throw new ImportError(`temporal: ${err.message}`);
-      throw err;
-    }
-  }
+  if (o.meta !== undefined && o.meta !== null && (typeof o.meta !== 'object' || Array.isArray(o.meta))) problems.push('"meta" must be an object');
+  const temporal = o.temporal !== undefined && o.temporal !== null ? itemTime(o.temporal, tc, problems) : undefined;
   return {
     tree: tree ?? '/',
     name,
-    content: o.content,
-    ...(o.meta && typeof o.meta === 'object' ? { meta: o.meta as Record<string, unknown> } : {}),
+    content: typeof o.content === 'string' ? o.content : '',
+    ...(o.meta && typeof o.meta === 'object' && !Array.isArray(o.meta) ? { meta: o.meta as Record<string, unknown> } : {}),
     ...(temporal ? { temporal } : {}),
   };
 }

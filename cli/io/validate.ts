@@ -1,6 +1,6 @@
 import { memoryInputSchema } from '../../contracts/memory-shapes.js';
 import { showPath } from '../../contracts/path-syntax.js';
-import { toMemoryInput, whereOf, type Item } from './formats.js';
+import { problemsOf, toMemoryInput, whereOf, type Item } from './formats.js';
 
 // An import checks every memory before sending any, with the operation's own input schema, so a
 // dry run finds exactly what the real run would reject, and each problem names its file and line.
@@ -12,6 +12,9 @@ export function importProblems(items: Item[]): string[] {
   const problems: string[] = [];
   const seen = new Map<string, Item>();
   for (const item of items) {
+    const read = problemsOf(item);
+    problems.push(...read);
+    if (read.some((p) => /: needs a "content" string$/.test(p))) continue;
     const r = memoryInputSchema.safeParse(toMemoryInput(item));
     if (!r.success) {
       for (const i of r.error.issues) problems.push(`${whereOf(item)}: ${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`);

@@ -117,7 +117,7 @@ describe('me import / export', () => {
     writeFileSync(file, `{"tree":"/taken","name":"a","content":"fine"}\n{"tree":"/taken","name":"b","content":"x"}\n`);
     const r = await me(['import', file, '--on-conflict', 'error'], { env });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /already exists at \/taken\/b/);
+    assert.match(r.stderr, /collides with an existing path/);
     assert.match(r.stderr, /run the same import again to resume/);
     assert.equal((await meJson(['count', '/taken'], { env })).count, 1, 'the batch is all or nothing');
   });
