@@ -23,10 +23,11 @@ export async function currentUser(): Promise<SessionUser | null> {
 /**
  * Starts sign-in with a provider. When this page was reached from the OAuth authorize endpoint, its
  * signed query goes along as `oauth_query`: after the provider, better-auth resumes the
- * authorization (a tampered query fails its signature check).
+ * authorization (a tampered query fails its signature check). Afterwards the browser comes back to
+ * `returnTo` (a path on this server).
  */
-export async function signIn(provider: string, oauthQuery: string | null): Promise<void> {
-  const here = `${location.origin}/login`;
+export async function signIn(provider: string, oauthQuery: string | null, returnTo = '/login'): Promise<void> {
+  const here = `${location.origin}${returnTo}`;
   const res = await fetch(`${base}/sign-in/social`, {
     method: 'POST',
     credentials: 'same-origin',
