@@ -203,10 +203,18 @@ export class ExportCommand extends MeCommand {
   target = Option.String({ name: 'target' });
   format = Option.String('--format,-f', { description: `One of ${FORMATS.join(', ')}` });
   tree = Option.String('--tree', { description: 'Only memories at or below this tree' });
+  static placeholders = { '--format': `<${FORMATS.join('|')}>` };
+  static choices = { '--format': FORMATS };
 
   async execute() {
-    const format = (this.format ?? (this.target === '-' ? 'ndjson' : /\.[a-z]+$/i.test(this.target) ? detectFormat(this.target, false) : 'md')) as Format;
-    if (!FORMATS.includes(format)) throw new UsageError(`--format is one of ${FORMATS.join(', ')}`);
+    if (this.format && !FORMATS.includes(this.format as Format)) throw new UsageError(`--format takes ${FORMATS.join(', ')}; got "${this.format}"`);
+    if (this.tree) checkPath('--tree', this.tree, 'tree');
+    let format: Format;
+    try {
+      format = (this.format ?? (this.target === '-' ? 'ndjson' : /\.[a-z]+$/i.test(this.target) ? detectFormat(this.target, false) : 'md')) as Format;
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
     if (format === 'md' && this.target === '-') throw new UsageError('Markdown exports go to a directory: give a directory path');
     const client = await this.client();
     const items: Exported[] = [];
@@ -240,7 +248,7 @@ export class ExportCommand extends MeCommand {
       writeFileSync(this.target, text);
     }
     const summary = { exported: items.length, format, target: this.target };
-    await this.emit(summary, () => `Exported ${items.length} memories to ${this.target} (${format}).`);
+    await this.emit(summary, () => `Exported ${plural(items.length, 'memory', 'memories')} to ${this.target} (${format}).`);
     return 0;
   }
 }
