@@ -63,7 +63,7 @@ export async function run(argv: string[]): Promise<number> {
     const words = beforeDashes.filter((a) => !HELP.has(a));
     if (!words.length) return print(help.topHelp(specs(), version));
     const hit = resolveCommand(words, specs());
-    if (hit) return print(help.commandHelp(hit.spec, hit.path));
+    if (hit) return print(help.commandHelp(hit.spec, hit.path, specs()));
     const d = diagnose(words, specs());
     if (d.group && !d.suggestion && words.length === 1) return print(help.groupHelp(specs(), d.group));
     return usageError(d.problem, undefined, undefined, d.suggestion);

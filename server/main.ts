@@ -7,7 +7,7 @@ import { mountOwnerLinkMinter, newOwnerLinkSecret, publishOwnerLinkSecret } from
 // A problem at start (configuration, a busy port) is one line on stderr and exit 1.
 
 /** One line for a start-up failure: the variable or port at fault and what to do. */
-export function startupProblem(err: unknown, config?: { host: string; port: number }): string {
+function startupProblem(err: unknown, config?: { host: string; port: number }): string {
   if (err instanceof ConfigError) return err.message;
   const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
   const where = config ? `${config.host}:${e.port ?? config.port}` : `port ${e.port}`;

@@ -75,13 +75,17 @@ export function groupHelp(specs: CommandSpec[], group: string[]): string {
   return `Commands under \`me ${group.join(' ')}\`:\n\n${columns(rows)}\n\nRun \`me ${group.join(' ')} <command> --help\` for its options and examples.\n`;
 }
 
-/** `me <command> --help`. */
-export function commandHelp(spec: CommandSpec, typed?: string[]): string {
+/** `me <command> --help` (with `all`, also the commands under it, e.g. `me mcp install` under `me mcp`). */
+export function commandHelp(spec: CommandSpec, typed?: string[], all: CommandSpec[] = []): string {
   const path = (typed && spec.paths.find((p) => p.join(' ') === typed.join(' '))) ?? spec.paths[0]!;
   const visible = spec.options.filter((o) => !o.hidden);
   const out = [wrap(spec.description), '', 'Usage', `  ${usageLine(spec, path)}${visible.length ? ' [options]' : ''}`];
   const others = spec.paths.filter((p) => p !== path);
   if (others.length) out.push(`  (also: ${others.map((p) => `me ${p.join(' ')}`).join(', ')})`);
+  const below = all.filter((s) => s !== spec && s.paths.some((p) => p.length > path.length && path.every((w, i) => p[i] === w)));
+  if (below.length) {
+    out.push('', 'Commands under it', columns(below.map((s) => [usageLine(s, s.paths.find((p) => path.every((w, i) => p[i] === w))!), s.description])));
+  }
   if (visible.length) out.push('', 'Options', columns(visible.map((o) => [optionText(o), o.description || ''])));
   if (spec.details) out.push('', wrap(spec.details));
   if (spec.examples.length) {
