@@ -30,6 +30,7 @@ type Tok =
 
 export class JsonPathRefused extends Error {}
 const refuse = (message: string): never => { throw new JsonPathRefused(message); };
+const invalid = (message: string): never => refuse(`is not a valid JSONPath predicate: ${message}`);
 
 // Characters that end an identifier (Postgres' jsonpath scanner treats every other one as part of it).
 const SPECIAL = new Set('?%$.[]{}()|&!=<>@#,*:-+/\\" \t\n\r\f'.split(''));
@@ -43,7 +44,7 @@ function tokenize(src: string): Tok[] {
     if (' \t\n\r\f'.includes(c)) { i++; continue; }
     if (src.startsWith('/*', i)) {
       const close = src.indexOf('*/', i + 2);
-      if (close < 0) refuse(`unterminated comment at position ${i}`);
+      if (close < 0) invalid(`unterminated comment at position ${i}`);
       i = close + 2;
       continue;
     }
@@ -54,7 +55,7 @@ function tokenize(src: string): Tok[] {
       while (i < src.length && src[i] !== '"') {
         if (src[i] === '\\' && i + 1 < src.length) { v += src[i]! + src[i + 1]!; i += 2; } else v += src[i++]!;
       }
-      if (i >= src.length) refuse(`unterminated string at position ${at}`);
+      if (i >= src.length) invalid(`unterminated string at position ${at}`);
       i++;
       out.push({ t: 'str', v, at });
       continue;
@@ -72,7 +73,7 @@ function tokenize(src: string): Tok[] {
     if (op) { out.push({ t: 'op', v: op, at }); i += op.length; continue; }
     let j = i;
     while (j < src.length && !SPECIAL.has(src[j]!)) j++;
-    if (j === i) refuse(`unexpected "${c}" at position ${i}`);
+    if (j === i) invalid(`unexpected "${c}" at position ${i}`);
     out.push({ t: 'id', v: src.slice(i, j), at });
     i = j;
   }
@@ -102,7 +103,7 @@ class Parser {
     if ((t.t !== 'op' && t.t !== 'id') || t.v !== v) this.unexpected(t, `expected "${v}"`);
   }
   private unexpected(t: Tok, why = 'unexpected'): never {
-    return refuse(t.t === 'end' ? `${why} at the end` : `${why} "${t.v}" at position ${t.at}`);
+    return invalid(t.t === 'end' ? `${why} at the end` : `${why} "${t.v}" at position ${t.at}`);
   }
 
   parse(): void {
@@ -258,6 +259,7 @@ export const whereSchema = z
   .check(storable)
   .superRefine((where, ctx) => {
     const problem = jsonPathProblem(where);
-    if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (see README "Search" for the accepted JSONPath subset)`, input: where, params: { reason: 'INVALID_JSONPATH' } });
+    const quoted = problem?.startsWith('is not a valid') ? `"${where.length > 60 ? where.slice(0, 60) + '…' : where}" ` : '';
+    if (problem) ctx.addIssue({ code: 'custom', message: `${quoted}${problem} (see README "Search" for the accepted JSONPath subset)`, input: where, params: { reason: 'INVALID_JSONPATH' } });
   })
   .describe('A JSONPath predicate on meta, e.g. `$.priority > 2` or `$.tags[*] == "x"` (the accepted subset: README "Search").');
