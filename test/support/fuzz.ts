@@ -118,14 +118,16 @@ function mutate(params: Record<string, unknown>, m: Mutation, keys: string[]): u
   }
 }
 
-export interface FuzzCase { contract: Contract; params: unknown }
+/** One call: the operation's name (so a failure report stays readable) and its params. */
+export interface FuzzCase { method: string; params: unknown }
+const byName = new Map<string, Contract>(contracts.map((c) => [c.name, c as Contract]));
 
 /** Cases over every contract in the registry. */
 export function caseArbitrary(): fc.Arbitrary<FuzzCase> {
   return fc.oneof(...contracts.map((c) => {
     const schema = z.toJSONSchema(c.input, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
     const keys = Object.keys(schema.properties ?? {});
-    return fc.tuple(objectFor(schema), mutation).map(([params, m]) => ({ contract: c as Contract, params: mutate(params, m, keys) }));
+    return fc.tuple(objectFor(schema), mutation).map(([params, m]) => ({ method: c.name, params: mutate(params, m, keys) }));
   }));
 }
 
@@ -160,17 +162,18 @@ export async function prepare(s: TestServer): Promise<FuzzWorld> {
 /** Sends one case and checks the answer; throws (for fast-check) when the property fails. */
 export async function check(world: FuzzWorld, c: FuzzCase): Promise<void> {
   const { s } = world;
-  const token = c.contract.access.kind === 'user' ? world.userToken : s.key;
+  const contract = byName.get(c.method)!;
+  const token = contract.access.kind === 'user' ? world.userToken : s.key;
   const before = await fingerprint(s);
-  const res = await s.post(`/api/v1/${c.contract.endpoint}/rpc`, `{"jsonrpc":"2.0","id":1,"method":${JSON.stringify(c.contract.name)},"params":${toJson(c.params)}}`, {
+  const res = await s.post(`/api/v1/${contract.endpoint}/rpc`, `{"jsonrpc":"2.0","id":1,"method":${JSON.stringify(c.method)},"params":${toJson(c.params)}}`, {
     authorization: `Bearer ${token}`,
   });
   const text = await res.text();
-  if (res.status >= 500) throw new Error(`${c.contract.name}: HTTP ${res.status}: ${text.slice(0, 300)}`);
+  if (res.status >= 500) throw new Error(`${c.method}: HTTP ${res.status}: ${text.slice(0, 300)}`);
   const body = JSON.parse(text) as { result?: unknown; error?: { message: string; data?: { code?: string } } };
-  if (body.error?.data?.code === 'INTERNAL') throw new Error(`${c.contract.name}: INTERNAL`);
-  if (!body.error && body.result === undefined) throw new Error(`${c.contract.name}: neither result nor error (HTTP ${res.status}): ${text.slice(0, 300)}`);
-  if (body.error && (await fingerprint(s)) !== before) throw new Error(`${c.contract.name} failed (${body.error.message}) but changed the database`);
+  if (body.error?.data?.code === 'INTERNAL') throw new Error(`${c.method}: INTERNAL`);
+  if (!body.error && body.result === undefined) throw new Error(`${c.method}: neither result nor error (HTTP ${res.status}): ${text.slice(0, 300)}`);
+  if (body.error && (await fingerprint(s)) !== before) throw new Error(`${c.method} failed (${body.error.message}) but changed the database`);
 }
 
 /** Runs the property; fails with fast-check's report (seed, path, counterexample). */
