@@ -153,9 +153,13 @@ describe('bad input gets a clear error and changes nothing', () => {
     const err = await s.fail('memory.create', { content: 'x', name: 'n', tree: '/' + Array(30).fill(label).join('/') });
     assert.equal(err.data?.code, 'VALIDATION_ERROR');
     assert.match(err.message, /^tree: a path may hold at most 1500 characters/);
-    const longest = '/' + Array(25).fill(label).join('/') ;
+    const longest = '/' + Array(25).fill(label).join('/');
     const stored = await s.call('memory.create', { content: 'x', name: 'n'.repeat(128), tree: longest });
     assert.equal(stored.tree, longest);
+    // A move may not push paths past the limit either (Postgres would refuse the index entry).
+    const moved = await s.fail('memory.move', { from: longest.slice(0, 61), to: '/' + Array(10).fill(label).join('/') });
+    assert.equal(moved.data?.code, 'VALIDATION_ERROR');
+    assert.match(moved.message, /^to: under .* some paths would exceed 64 levels or 1500 characters/);
     await s.call('memory.delete', { id: stored.id });
   });
 
