@@ -24,7 +24,6 @@ type Tok =
   | { t: 'str'; v: string; at: number }
   | { t: 'num'; v: string; at: number }
   | { t: 'id'; v: string; at: number }
-  | { t: 'var'; v: string; at: number }
   | { t: 'op'; v: string; at: number }
   | { t: 'end'; v: ''; at: number };
 
@@ -96,7 +95,7 @@ class Parser {
   constructor(private readonly toks: Tok[]) {}
 
   private peek(k = 0) { return this.toks[Math.min(this.i + k, this.toks.length - 1)]!; }
-  private next() { return this.toks[this.i++]!; }
+  private next() { return this.toks[Math.min(this.i++, this.toks.length - 1)]!; }
   private is(v: string, k = 0) { const t = this.peek(k); return (t.t === 'op' || t.t === 'id') && t.v === v; }
   private expect(v: string) {
     const t = this.next();
