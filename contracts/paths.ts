@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NAME, NAME_RULE, parseMemoryPath, parseTree } from './path-syntax.js';
 
-export { LABEL, NAME, parseMemoryPath, parseTree, showPath, showTree } from './path-syntax.js';
+export { LABEL, MAX_TREE_CHARS, MAX_TREE_LEVELS, NAME, parseMemoryPath, parseTree, showPath, showTree } from './path-syntax.js';
 
 /** A tree path input: accepts `/a/b` or `a.b`, yields ltree text. */
 export const treeSchema = z

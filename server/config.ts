@@ -24,7 +24,8 @@ const envSchema = z.object({
   ME_HOST: z.string().default('127.0.0.1'),
   ME_PORT: whole(3210, 0, 65535, 'a port number'),
   ME_PUBLIC_URL: url('https://memory.example.com').optional(),
-  ME_BODY_LIMIT: whole(1024 * 1024, 1024, Number.MAX_SAFE_INTEGER, 'a size in bytes'),
+  // 8 MiB admits the largest memory (1 MB of content, every byte JSON-escaped as \u00XX: 6 MB) with its meta.
+  ME_BODY_LIMIT: whole(8 * 1024 * 1024, 1024, Number.MAX_SAFE_INTEGER, 'a size in bytes'),
   ME_STATEMENT_TIMEOUT_MS: whole(15_000),
   ME_DB_POOL_MAX: whole(10, 1),
   ME_LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent'], { error: 'must be info, warn, error or silent' }).default('info'),

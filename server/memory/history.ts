@@ -1,8 +1,9 @@
 import { memoryHistory, memoryRevert } from '../../contracts/memory.js';
-import { AppError, forbidden, notFound } from '../../contracts/errors.js';
+import { forbidden, notFound } from '../../contracts/errors.js';
 import { showPath, showTree } from '../../contracts/paths.js';
 import { canAccess } from '../access/predicate.js';
 import { implement } from '../operations.js';
+import { makeCursor, readCursor } from '../util/cursor.js';
 import { translatePgError } from '../util/pg-errors.js';
 import { inWriteTx, iso, memoryColumns, toMemory, type MemoryRow } from './row.js';
 
@@ -11,20 +12,13 @@ interface Snapshot {
   temporal: { start: string; end: string | null } | null;
 }
 
-const cursorOf = (id: string) => Buffer.from(`h:${id}`).toString('base64url');
-function parseCursor(cursor: string | undefined): string | null {
-  if (!cursor) return null;
-  const raw = Buffer.from(cursor, 'base64url').toString();
-  if (!/^h:\d+$/.test(raw)) throw new AppError('VALIDATION_ERROR', 'cursor: not a cursor from memory.history; pass nextCursor unchanged');
-  return raw.slice(2);
-}
-
 // Access to a memory's history follows the path it had most recently (so a deleted memory's
 // history stays visible to those who could read it).
 export const history = implement(memoryHistory, async (input, ctx) => {
   const sql = ctx.sql;
   const limit = input.limit ?? 20;
-  const before = parseCursor(input.cursor);
+  const pages = { space: ctx.space.id, memory: input.id };
+  const before = readCursor(input.cursor, 'h', pages);
   const [latest] = await sql<{ readable: boolean }[]>`
     select ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`(h.snapshot->>'tree')::ltree`)} as readable
     from core.memory_history h where h.memory_id = ${input.id} and h.space_id = ${ctx.space.id}
@@ -53,7 +47,7 @@ export const history = implement(memoryHistory, async (input, ctx) => {
         temporal: h.snapshot.temporal && { start: iso(h.snapshot.temporal.start), end: h.snapshot.temporal.end && iso(h.snapshot.temporal.end) },
       },
     })),
-    nextCursor: rows.length > limit ? cursorOf(page.at(-1)!.id) : null,
+    nextCursor: rows.length > limit ? makeCursor('h', page.at(-1)!.id, pages) : null,
   };
 });
 
