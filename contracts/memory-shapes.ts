@@ -28,7 +28,7 @@ export const metaSchema = z
   .record(z.string(), z.unknown())
   .describe('Free-form JSON object of metadata, e.g. {"source":"slack","priority":2}.');
 
-const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2025-03-01T12:00:00Z' });
+export const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2025-03-01T12:00:00Z' });
 
 export const temporalSchema = z
   .object({
