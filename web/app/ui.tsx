@@ -81,9 +81,17 @@ export function CopyButton({ text, testid }: { text: string; testid?: string }) 
   );
 }
 
-/** Snippets mark matches as **word**: show those as <mark>, everything else as plain text. */
-export function Highlighted({ text }: { text: string }) {
-  const parts = text.split('**');
+/**
+ * A snippet with the query's words marked. The server marks matches as **word**, which a memory's own
+ * Markdown bold would garble, so the markers are dropped and the words of the query (with any
+ * ending: deploy → deploys) are marked instead.
+ */
+export function Highlighted({ text, query }: { text: string; query?: string }) {
+  const plain = text.replace(/\*\*/g, '');
+  const words = (query ?? '').split(/\s+/).filter((t) => !t.startsWith('-')).join(' ').toLowerCase().match(/[\p{L}\p{N}_]+/gu)?.filter((w) => w !== 'or' && w.length > 1) ?? [];
+  if (!words.length) return <>{plain}</>;
+  const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const parts = plain.split(new RegExp(`((?<![\\p{L}\\p{N}_])(?:${escaped.join('|')})[\\p{L}\\p{N}_]*)`, 'giu'));
   return <>{parts.map((p, i) => (i % 2 ? <mark key={i}>{p}</mark> : p))}</>;
 }
 

@@ -10,7 +10,7 @@ export type Hit = Page['results'][number];
  * Search results or a tree's memories, page by page: Up/Down move between results, Enter opens.
  * `load` gets the cursor of the next page.
  */
-export function MemoryList({ load, empty }: { load: (cursor?: string) => Promise<Page>; empty: string }) {
+export function MemoryList({ load, empty, query }: { load: (cursor?: string) => Promise<Page>; empty: string; query?: string }) {
   const [hits, setHits] = useState<Hit[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -36,7 +36,7 @@ export function MemoryList({ load, empty }: { load: (cursor?: string) => Promise
             <a class="hit" href={withSpace(`/memory/${h.id}`)} data-testid="hit" onClick={(e) => { e.preventDefault(); navigate(`/memory/${h.id}`); }}>
               <span class="path">{h.path}</span>
               {h.updatedAt && <span class="when"><Time at={h.updatedAt} /></span>}
-              <span class="snippet"><Highlighted text={h.snippet} /></span>
+              <span class="snippet"><Highlighted text={h.snippet} query={query} /></span>
             </a>
           </li>
         ))}

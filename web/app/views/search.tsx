@@ -47,7 +47,7 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
         <button type="submit">Apply</button>
       </form>
       {error ? <ErrorBanner error={new Error(error)} /> : (
-        <MemoryList key={`${params.toString()}:${revision}`} load={(cursor) => rpc('memory.search', { ...input!, cursor })} empty="No memories match." />
+        <MemoryList key={`${params.toString()}:${revision}`} load={(cursor) => rpc('memory.search', { ...input!, cursor })} query={input!.query} empty="No memories match." />
       )}
     </section>
   );
