@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineContract, readOnly } from './define.js';
-import { idSchema, instant, memoryPathSchema, memorySchema, treeSchema } from './memory-shapes.js';
+import { idSchema, memoryPathSchema, memorySchema, treeSchema } from './memory-shapes.js';
+import { instant, positiveInt4, text } from './text.js';
 import { spaceArg } from './space.js';
 
 // What happened to memories: the history of one memory, the activity feed of a tree, the trash of
@@ -36,7 +37,7 @@ export const memoryHistory = defineContract({
       since: instant.optional().describe('Only changes at or after this instant.'),
       until: instant.optional().describe('Only changes before this instant.'),
       limit: z.number().int().min(1).max(100).default(20).optional(),
-      cursor: z.string().max(100).optional().describe('nextCursor from the previous page.'),
+      cursor: text({ max: 200 }).optional().describe('nextCursor from the previous page.'),
     })
     .refine((v) => exactlyOne(v, ['id', 'path', 'tree']), 'pass exactly one of id, path or tree'),
   output: z.object({
@@ -76,7 +77,7 @@ export const memoryRevert = defineContract({
   input: z.object({
     space: spaceArg,
     id: idSchema,
-    version: z.number().int().positive().describe('The version to restore (see memory.history).'),
+    version: positiveInt4.describe('The version to restore (see memory.history).'),
   }),
   output: memorySchema,
   access: { kind: 'space', level: 'write' },
@@ -110,7 +111,7 @@ export const memoryTrash = defineContract({
     tree: treeSchema.optional().describe('Only memories deleted at or below this tree.'),
     since: instant.optional().describe('Only deletions at or after this instant.'),
     limit: z.number().int().min(1).max(100).default(20).optional(),
-    cursor: z.string().max(100).optional().describe('nextCursor from the previous page.'),
+    cursor: text({ max: 200 }).optional().describe('nextCursor from the previous page.'),
   }),
   output: z.object({ items: z.array(trashItemSchema), nextCursor: z.string().nullable() }),
   access: { kind: 'space', level: 'read' },

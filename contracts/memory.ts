@@ -4,6 +4,8 @@ import {
   bulkResultSchema, contentSchema, idSchema, memoryInputSchema, memoryPathSchema, memorySchema,
   metaSchema, nameSchema, temporalFilterSchema, temporalSchema, treeSchema,
 } from './memory-shapes.js';
+import { whereSchema } from './jsonpath.js';
+import { positiveInt4, text } from './text.js';
 import { spaceArg } from './space.js';
 
 const endpoint = 'memory' as const;
@@ -92,7 +94,7 @@ export const memoryUpdate = defineContract({
   input: z.object({
     space: spaceArg,
     id: idSchema,
-    version: z.number().int().positive().describe('The version you last read.'),
+    version: positiveInt4.describe('The version you last read.'),
     content: contentSchema.optional(),
     tree: treeSchema.optional(),
     name: nameSchema.nullable().optional().describe('New name; null removes the name.'),
@@ -234,15 +236,15 @@ export const memorySearch = defineContract({
     '(both, fused), auto (hybrid when embeddings are available, else keyword).',
   input: z.object({
     space: spaceArg,
-    query: z.string().max(1000).optional().describe('What to look for (web-search syntax).'),
+    query: text({ max: 1000 }).optional().describe('What to look for (web-search syntax).'),
     mode: z.enum(searchModes).default('auto').optional(),
     tree: treeSchema.optional().describe('Only memories at or below this tree path.'),
     exactTree: z.boolean().optional().describe('Only memories exactly at `tree`, not below it.'),
     meta: metaSchema.optional().describe('Only memories whose meta contains this JSON object.'),
-    where: z.string().max(1000).optional().describe('A JSONPath predicate on meta, e.g. `$.priority > 2`.'),
+    where: whereSchema.optional(),
     temporal: temporalFilterSchema.optional(),
     limit: z.number().int().min(1).max(100).default(10).optional(),
-    cursor: z.string().max(200).optional().describe('nextCursor from a previous page.'),
+    cursor: text({ max: 200 }).optional().describe('nextCursor from a previous page.'),
     fields: z.array(z.enum(searchFields)).optional().describe('Extra fields to include in each result.'),
     weights: z
       .object({ keyword: z.number().min(0).max(10), semantic: z.number().min(0).max(10) })

@@ -4,6 +4,10 @@ import { z } from 'zod';
 // Postgres (15+): letters, digits and underscore (hyphens only arrived in Postgres 16).
 const LABEL = /^[A-Za-z0-9_]{1,255}$/;
 export const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+// A tree path is part of the unique (space, tree, name) index, whose entries Postgres caps at
+// 2,704 bytes: 64 levels of at most 1,500 characters in all stay below it with room to spare.
+export const MAX_TREE_LEVELS = 64;
+export const MAX_TREE_CHARS = 1500;
 
 /** Parses `/a/b`, `a/b`, `a.b`, `/` or `` into ltree text (`a.b`, `` for the root), or explains why not. */
 export function parseTree(input: string): { ok: true; value: string } | { ok: false; error: string } {
@@ -21,8 +25,10 @@ export function parseTree(input: string): { ok: true; value: string } | { ok: fa
       };
     }
   }
-  if (labels.length > 64) return { ok: false, error: `"${input}" is not a valid path: deeper than 64 levels` };
-  return { ok: true, value: labels.join('.') };
+  if (labels.length > MAX_TREE_LEVELS) return { ok: false, error: `"${input}" is not a valid path: deeper than ${MAX_TREE_LEVELS} levels` };
+  const value = labels.join('.');
+  if (value.length > MAX_TREE_CHARS) return { ok: false, error: `a path may hold at most ${MAX_TREE_CHARS} characters of labels; this one has ${value.length}` };
+  return { ok: true, value };
 }
 
 /** ltree text to the displayed form: `a.b` → `/a/b`, `` → `/`. */

@@ -11,7 +11,8 @@ const envSchema = z.object({
   ME_HOST: z.string().default('127.0.0.1'),
   ME_PORT: int(3210),
   ME_PUBLIC_URL: z.string().url().optional(),
-  ME_BODY_LIMIT: int(1024 * 1024),
+  // 8 MiB admits the largest memory (1 MB of content, every byte JSON-escaped as \u00XX: 6 MB) with its meta.
+  ME_BODY_LIMIT: int(8 * 1024 * 1024),
   ME_STATEMENT_TIMEOUT_MS: int(15_000),
   ME_DB_POOL_MAX: int(10),
   ME_LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),

@@ -1,6 +1,6 @@
 import { memoryCopy, memoryDeleteTree, memoryMove } from '../../contracts/memory.js';
 import { AppError, forbidden } from '../../contracts/errors.js';
-import { showTree } from '../../contracts/paths.js';
+import { MAX_TREE_CHARS, MAX_TREE_LEVELS, showTree } from '../../contracts/paths.js';
 import { hasAccess } from '../access/predicate.js';
 import { implement } from '../operations.js';
 import type { OpContext } from '../context.js';
@@ -46,10 +46,24 @@ function checkMove(from: string, to: string) {
   if (from === to) throw new AppError('VALIDATION_ERROR', '"from" and "to" are the same path');
 }
 
+/** Refuses a move or copy that would give some memory a path beyond the tree limits. */
+async function checkFits(ctx: OpContext, from: string, to: string) {
+  const [deepest] = await ctx.sql<{ levels: number; chars: number }[]>`
+    select coalesce(max(nlevel(tree)), 0)::int as levels, coalesce(max(length(tree::text)), 0)::int as chars
+    from core.memory where space_id = ${ctx.space.id} and tree <@ ${from}::ltree`;
+  const rest = (n: number, of: string) => n - (of ? of.split('.').length : 0);
+  const levels = (to ? to.split('.').length : 0) + rest(deepest!.levels, from);
+  const chars = deepest!.chars - from.length + to.length + (from === '' && to !== '' && deepest!.chars > 0 ? 1 : 0);
+  if (deepest!.levels > 0 && (levels > MAX_TREE_LEVELS || chars > MAX_TREE_CHARS)) {
+    throw new AppError('VALIDATION_ERROR', `to: under ${showTree(to)} some paths would exceed ${MAX_TREE_LEVELS} levels or ${MAX_TREE_CHARS} characters; pick a shorter destination`);
+  }
+}
+
 export const move = implement(memoryMove, async (input, ctx) => {
   checkMove(input.from, input.to);
   await requireSubtree(ctx, input.from, 2, 'move');
   await requireSubtree(ctx, input.to, 2, 'move into');
+  await checkFits(ctx, input.from, input.to);
   if (input.dryRun) {
     return { count: await countSubtree(ctx, input.from), dryRun: true };
   }
@@ -70,6 +84,7 @@ export const copy = implement(memoryCopy, async (input, ctx) => {
   checkMove(input.from, input.to);
   await requireSubtree(ctx, input.from, 1, 'copy');
   await requireSubtree(ctx, input.to, 2, 'copy into');
+  await checkFits(ctx, input.from, input.to);
   if (input.dryRun) {
     return { count: await countSubtree(ctx, input.from), dryRun: true };
   }

@@ -1,9 +1,10 @@
 import { memoryHistory, memoryRevert } from '../../contracts/history.js';
-import { AppError, forbidden, notFound } from '../../contracts/errors.js';
+import { forbidden, notFound } from '../../contracts/errors.js';
 import { showPath, showTree } from '../../contracts/paths.js';
 import type { Sql, TxSql } from '../../db/connect.js';
 import { canAccess } from '../access/predicate.js';
 import { implement } from '../operations.js';
+import { makeCursor, readCursor } from '../util/cursor.js';
 import { translatePgError } from '../util/pg-errors.js';
 import { inWriteTx, iso, memoryColumns, toMemory, type MemoryRow } from './row.js';
 
@@ -11,17 +12,6 @@ export interface Snapshot {
   tree: string; name: string | null; content?: string; meta: Record<string, unknown>;
   temporal: { start: string; end: string | null } | null;
 }
-
-/** Paging through history by its ever-increasing event id (newest first). */
-export const historyCursor = {
-  encode: (id: string) => Buffer.from(`h:${id}`).toString('base64url'),
-  decode(cursor: string | undefined): string | null {
-    if (!cursor) return null;
-    const raw = Buffer.from(cursor, 'base64url').toString();
-    if (!/^h:\d+$/.test(raw)) throw new AppError('VALIDATION_ERROR', 'cursor: not a cursor from this listing; pass nextCursor unchanged', { reason: 'INVALID_CURSOR' });
-    return raw.slice(2);
-  },
-};
 
 /** SQL narrowing history rows `h` to a time window and to before a page cursor. */
 export function eventWindow(sql: Sql | TxSql, w: { since?: string; until?: string; before: string | null }) {
@@ -56,7 +46,9 @@ async function memoryAtPath(sql: Sql, spaceId: string, tree: string, name: strin
 export const history = implement(memoryHistory, async (input, ctx) => {
   const sql = ctx.sql;
   const limit = input.limit ?? 20;
-  const window = eventWindow(sql, { since: input.since, until: input.until, before: historyCursor.decode(input.cursor) });
+  // A cursor pages through the listing it was made for only.
+  const listing = { space: ctx.space.id, id: input.id, path: input.path, tree: input.tree, since: input.since, until: input.until };
+  const window = eventWindow(sql, { since: input.since, until: input.until, before: readCursor(input.cursor, 'h', listing) });
   const columns = sql`h.id::text as id, h.memory_id, h.version, h.op, h.at, h.actor_id, p.name as actor_name, h.operation_id`;
   let rows: EventRow[];
   const feed = input.tree !== undefined;
@@ -93,7 +85,7 @@ export const history = implement(memoryHistory, async (input, ctx) => {
       operationId: h.operation_id,
       snapshot: snapshotOut(h.snapshot, feed ? { snippet: h.snippet ?? '' } : { content: h.snapshot.content ?? '' }),
     })),
-    nextCursor: rows.length > limit ? historyCursor.encode(page.at(-1)!.id) : null,
+    nextCursor: rows.length > limit ? makeCursor('h', page.at(-1)!.id, listing) : null,
   };
 });
 

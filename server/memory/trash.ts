@@ -8,7 +8,8 @@ import type { OpContext } from '../context.js';
 import { implement } from '../operations.js';
 import { translatePgError } from '../util/pg-errors.js';
 import { requireSubtree } from './bulk.js';
-import { eventWindow, historyCursor } from './history.js';
+import { makeCursor, readCursor } from '../util/cursor.js';
+import { eventWindow } from './history.js';
 import { inWriteTx, iso } from './row.js';
 
 // The trash is not a table: a memory is in it when the newest event of its history is its deletion.
@@ -21,6 +22,7 @@ const inTrash = (sql: Sql | TxSql) => sql`h.op = 'delete'
 export const trash = implement(memoryTrash, async (input, ctx) => {
   const sql = ctx.sql;
   const limit = input.limit ?? 20;
+  const listing = { space: ctx.space.id, tree: input.tree ?? '', since: input.since };
   const rows = await sql<{
     hid: string; memory_id: string; tree: string; name: string | null; version: number; at: Date;
     actor_id: string | null; actor_name: string | null; operation_id: string | null; snippet: string;
@@ -30,7 +32,7 @@ export const trash = implement(memoryTrash, async (input, ctx) => {
     from core.memory_history h left join core.principal p on p.id = h.actor_id
     where h.space_id = ${ctx.space.id} and ${inTrash(sql)} and h.tree <@ ${input.tree ?? ''}::ltree
       and ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`h.tree`)}
-      ${eventWindow(sql, { since: input.since, before: historyCursor.decode(input.cursor) })}
+      ${eventWindow(sql, { since: input.since, before: readCursor(input.cursor, 'h', listing) })}
     order by h.id desc limit ${limit + 1}`;
   const page = rows.slice(0, limit);
   return {
@@ -46,7 +48,7 @@ export const trash = implement(memoryTrash, async (input, ctx) => {
       operationId: r.operation_id,
       snippet: r.snippet,
     })),
-    nextCursor: rows.length > limit ? historyCursor.encode(page.at(-1)!.hid) : null,
+    nextCursor: rows.length > limit ? makeCursor('h', page.at(-1)!.hid, listing) : null,
   };
 });
 

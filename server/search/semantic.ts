@@ -4,7 +4,8 @@ import { AppError } from '../../contracts/errors.js';
 import { canAccess } from '../access/predicate.js';
 import type { OpContext } from '../context.js';
 import { embedQuery } from '../embeddings/query.js';
-import { checkFilters, decodeCursor, encodeCursor, searchFilters } from './filters.js';
+import { makeCursor, readCursor } from '../util/cursor.js';
+import { checkFilters, listing, searchFilters } from './filters.js';
 import { extraColumns, HEADLINE, page, type Hit } from './results.js';
 
 type Input = z.output<typeof memorySearch.input>;
@@ -35,7 +36,7 @@ export async function semanticSearch(input: Input, ctx: OpContext, mode: 'semant
     throw new AppError('VALIDATION_ERROR', 'weights: at least one of keyword and semantic must be above 0');
   }
   const limit = input.limit ?? 10;
-  const offset = Number(decodeCursor(input.cursor, 'o') ?? 0);
+  const offset = Number(readCursor(input.cursor, 'o', listing(input, ctx)) ?? 0);
   await checkFilters(ctx.sql, input);
   // The provider call happens before any transaction: the embedded database has one connection.
   const vector = JSON.stringify(await embedQuery(ctx.embeddings, query));
@@ -48,7 +49,7 @@ export async function semanticSearch(input: Input, ctx: OpContext, mode: 'semant
       : hybridQuery(ctx, input, query, vector, limit, offset, weights)}`;
   }) as Hit[];
   const embeddingsPending = await pendingCount(ctx);
-  return page(rows, limit, input.fields, mode, () => encodeCursor('o', offset + limit), { embeddingsPending });
+  return page(rows, limit, input.fields, mode, () => makeCursor('o', offset + limit, listing(input, ctx)), { embeddingsPending });
 }
 
 /** The rows a caller may read in the space that match the filters (alias `m`). */
