@@ -112,7 +112,7 @@ export const memoryDelete = defineContract({
   name: 'memory.delete',
   endpoint,
   summary: 'Delete a memory by id.',
-  description: 'Delete one memory. Its history is kept, so memory.revert can bring it back.',
+  description: 'Delete one memory. It goes to the trash (memory.trash); memory.restore brings it back.',
   input: z.object({ space: spaceArg, id: idSchema }),
   output: z.object({ id: z.string(), deleted: z.literal(true) }),
   access: { kind: 'space', level: 'write' },
@@ -138,14 +138,17 @@ export const memoryDeleteTree = defineContract({
   summary: 'Delete every memory under a tree path.',
   description:
     'Delete all memories at and below a tree path. Use dryRun first to see how many would go. ' +
-    'Deleting the root ("/") requires confirm: true.',
+    'Deleting the root ("/") requires confirm: true. Returns the ids it removed; memory.restore with the same ' +
+    'tree (and since) brings them all back.',
   input: z.object({
     space: spaceArg,
     tree: treeSchema,
     dryRun: z.boolean().default(false).optional().describe('Only count what would be deleted.'),
     confirm: z.boolean().optional().describe('Required to delete the whole space ("/").'),
   }),
-  output: bulkResultSchema,
+  output: bulkResultSchema.extend({
+    ids: z.array(z.string()).describe('The ids of the memories deleted (empty in a dry run); memory.restore brings them back.'),
+  }),
   access: { kind: 'space', level: 'write' },
   hints: destructive,
   tool: true,
@@ -278,62 +281,7 @@ export const memorySearch = defineContract({
   tool: true,
 });
 
-export const memoryHistory = defineContract({
-  name: 'memory.history',
-  endpoint,
-  summary: "A memory's change history, newest first.",
-  description: 'Page through the versions of a memory (also of a deleted one), newest first.',
-  input: z.object({
-    space: spaceArg,
-    id: idSchema,
-    limit: z.number().int().min(1).max(100).default(20).optional(),
-    cursor: text({ max: 200 }).optional().describe('nextCursor from a previous page.'),
-  }),
-  output: z.object({
-    events: z.array(
-      z.object({
-        version: z.number().int(),
-        op: z.enum(['insert', 'update', 'delete']),
-        at: z.string(),
-        actor: z.string().nullable().describe('The id of the user or service account that made the change.'),
-        actorName: z.string().nullable().describe('Their name.'),
-        operationId: z.string().nullable(),
-        snapshot: z.object({
-          path: z.string(),
-          tree: z.string(),
-          name: z.string().nullable(),
-          content: z.string(),
-          meta: z.record(z.string(), z.unknown()),
-          temporal: z.object({ start: z.string(), end: z.string().nullable() }).nullable(),
-        }),
-      }),
-    ),
-    nextCursor: z.string().nullable(),
-  }),
-  access: { kind: 'space', level: 'read' },
-  hints: readOnly,
-  tool: true,
-});
-
-export const memoryRevert = defineContract({
-  name: 'memory.revert',
-  endpoint,
-  summary: 'Restore an earlier version (also undeletes).',
-  description:
-    'Restore a memory to an earlier version from its history, as a new version. Works on deleted memories ' +
-    '(undelete). Fails with CONFLICT if its named path is now taken by another memory.',
-  input: z.object({
-    space: spaceArg,
-    id: idSchema,
-    version: positiveInt4.describe('The version to restore (see memory.history).'),
-  }),
-  output: memorySchema,
-  access: { kind: 'space', level: 'write' },
-  hints: { readOnly: false, destructive: false, idempotent: false },
-  tool: true,
-});
-
 export const memoryContracts = [
   memoryCreate, memoryBatchCreate, memoryGet, memoryGetByPath, memoryUpdate, memoryDelete, memoryDeleteByPath,
-  memoryDeleteTree, memoryCount, memoryTree, memoryMove, memoryCopy, memorySearch, memoryHistory, memoryRevert,
+  memoryDeleteTree, memoryCount, memoryTree, memoryMove, memoryCopy, memorySearch,
 ];

@@ -76,7 +76,7 @@ async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
 /** Flags every command of an operation with times gets: the zone for zone-less times, and --during for search. */
 function timeExtras(spec: OpSpec): Record<string, Extra> {
   const props = spec.input.properties ?? {};
-  const hasTime = 'temporal' in props || JSON.stringify(props.memories ?? {}).includes('"temporal"');
+  const hasTime = 'temporal' in props || JSON.stringify(props.memories ?? {}).includes('"temporal"') || Object.values(props).some((p) => p.format === 'date-time');
   if (!hasTime) return {};
   const out: Record<string, Extra> = {
     tz: { flag: '--tz', kind: 'string', placeholder: '<zone>', description: 'Time zone for times typed without one, e.g. Europe/Paris. Default: UTC.' },

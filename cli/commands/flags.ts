@@ -2,7 +2,7 @@ import { UsageError } from 'clipanion';
 import { parseMemoryPath, parseTree } from '../../contracts/path-syntax.js';
 import { suggestPath } from '../io/names.js';
 import type { JsonSchema, OpSpec } from '../spec/types.js';
-import { memoryTemporal, temporalFilter, TimeError, type TimeContext } from '../util/time.js';
+import { instant, memoryTemporal, temporalFilter, TimeError, type TimeContext } from '../util/time.js';
 
 // Flags derived from an operation's input schema, and the checks their values get before anything
 // is sent: numbers, enums, JSON, times, paths. The server validates again; these checks exist so a
@@ -56,7 +56,8 @@ export function planFlags(spec: OpSpec, hide: string[] = []): FlagPlan[] {
         : 'json';
       const choices = (schema.enum ?? schema.items?.enum) as string[] | undefined;
       const bits = [schema.description ?? raw.description ?? ''];
-      if (prop === 'temporal') bits.push(isMemoryTime(schema) ? 'A time (2027-03-01, 2027-03-01T10:00, …), a range A..B, or JSON {"start","end"}.' : 'JSON, e.g. {"after":"2027-01-01"}; see also --during.');
+      if (schema.format === 'date-time') bits.push('A date (2027-03-01) or date-time, with or without a zone (--tz).');
+      else if (prop === 'temporal') bits.push(isMemoryTime(schema) ? 'A time (2027-03-01, 2027-03-01T10:00, …), a range A..B, or JSON {"start","end"}.' : 'JSON, e.g. {"after":"2027-01-01"}; see also --during.');
       else if (kind === 'json') bits.push('(JSON)');
       if (schema.items?.enum) bits.push('(repeat or comma-separate)');
       if (nullable) bits.push('("null" clears it)');
@@ -65,6 +66,7 @@ export function planFlags(spec: OpSpec, hide: string[] = []): FlagPlan[] {
       const placeholder = choices && kind === 'string' ? `<${choices.join('|')}>`
         : choices ? `<${choices.join(',')}>`
         : prop === 'temporal' ? (isMemoryTime(schema) ? '<time>' : '<json>')
+        : schema.format === 'date-time' ? '<time>'
         : PLACEHOLDERS[prop] ?? (kind === 'number' ? '<n>' : kind === 'json' ? '<json>' : `<${kebab(prop)}>`);
       return {
         prop, flag: `--${kebab(prop)}`, kind, nullable, required: required.has(prop), schema, placeholder,
@@ -138,6 +140,7 @@ export function parseFlag(plan: FlagPlan, value: unknown, tc: TimeContext): unkn
     }
     default: {
       const text = value as string;
+      if (s.format === 'date-time') return times(plan, () => instant(text, tc));
       if (plan.choices && !plan.choices.includes(text)) throw new UsageError(`${plan.flag} takes ${plan.choices.join(', ')}; got "${text}"`);
       const pathKind = PATH_PROPS[plan.prop];
       if (pathKind) checkPath(plan.flag, text, pathKind);

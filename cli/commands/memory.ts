@@ -116,7 +116,8 @@ export const overlays: Overlay[] = [
     details:
       'Without -r, <target> is one memory (id or path); with -r it is a tree, deleted with everything below it. ' +
       'At a terminal it shows what will be deleted (how many, and the first paths) and asks; --yes skips that, ' +
-      'and without a terminal a tree delete needs --yes. Afterwards it prints the ids it removed and how to restore them.',
+      'and without a terminal a tree delete needs --yes. Afterwards it prints the ids it removed; `me trash` lists ' +
+      'deleted memories and `me restore` brings them back.',
   },
   {
     op: 'memory.deleteTree',
@@ -167,11 +168,56 @@ export const overlays: Overlay[] = [
   {
     op: 'memory.history',
     paths: [['memory', 'history'], ['history']],
-    summary: "A memory's change history (by id or path), newest first.",
-    positional: [ref],
+    summary: "A memory's change history (by id or path, also when deleted), or a tree's activity feed, newest first.",
+    positional: [{ name: 'ref', label: 'id|path' }],
     hide: ['id'],
-    route: withResolvedId('memory.history'),
-    examples: [['The versions of a memory', '$0 history /team/process/deploys']],
+    route: async (r) => {
+      const ref = r.positional.ref;
+      if (ref && (r.params.path !== undefined || r.params.tree !== undefined)) throw new UsageError('give a memory (<id|path>) or --tree, not both');
+      if (ref && !UUID.test(ref)) checkPath('<id|path>', ref, 'memory');
+      if (ref) return { op: 'memory.history', params: { ...r.params, ...(UUID.test(ref) ? { id: ref } : { path: ref }) } };
+      // No memory named: the activity feed of a tree (the whole space by default).
+      return { op: 'memory.history', params: r.params.path !== undefined ? r.params : { tree: '/', ...r.params } };
+    },
+    examples: [
+      ['The versions of a memory (also of a deleted one)', '$0 history /team/process/deploys'],
+      ['Everything that changed under a tree since Monday', '$0 history --tree /team --since 2025-03-03T00:00:00Z'],
+      ['The activity of the whole space', '$0 history'],
+    ],
+    details: 'With <id|path>, the versions of that memory; without, the activity feed of --tree (default: the whole space).',
+  },
+  {
+    op: 'memory.trash',
+    paths: [['memory', 'trash'], ['trash']],
+    positional: [{ name: 'tree', label: 'path' }],
+    examples: [
+      ['What was deleted lately', '$0 trash'],
+      ['Deleted under /projects in the last day', '$0 trash /projects --since 2025-03-03T00:00:00Z'],
+    ],
+    details: 'Restore what you find with `me restore`.',
+  },
+  {
+    op: 'memory.restore',
+    paths: [['memory', 'restore'], ['restore']],
+    positional: [{ name: 'refs', label: 'id|path', rest: true }],
+    hide: ['ids', 'path'],
+    route: async (r) => {
+      const refs = (r.positional.refs ?? '').split(' ').filter(Boolean);
+      if (refs.length && r.params.tree !== undefined) throw new UsageError('give memories (<id|path>…) or --tree, not both');
+      if (!refs.length && r.params.tree === undefined) throw new UsageError('missing <id|path>… or --tree: what to restore (see `me trash`)');
+      if (!refs.length) return { op: 'memory.restore', params: r.params };
+      if (refs.every((ref) => UUID.test(ref))) return { op: 'memory.restore', params: { ...r.params, ids: refs } };
+      if (refs.length > 1) throw new UsageError('restore one path at a time, or several ids');
+      checkPath('<id|path>', refs[0]!, 'memory');
+      return { op: 'memory.restore', params: { ...r.params, path: refs[0] } };
+    },
+    examples: [
+      ['Restore by path', '$0 restore /team/process/deploys'],
+      ['Restore by ids (as `me trash` or `me rm -r` printed them)', '$0 restore 0190f3c4-5b6a-7c8d-9e0f-123456789abc 0190f3c4-5b6a-7c8d-9e0f-123456789abd'],
+      ['Undo an `rm -r /scratch` of the last hour', '$0 restore --tree /scratch --since 2025-03-03T09:00:00Z'],
+      ['See what would come back', '$0 restore --tree /scratch --dry-run'],
+    ],
+    details: 'Takes memory ids, the path of one deleted named memory, or --tree for everything deleted under a tree.',
   },
   {
     op: 'memory.revert',

@@ -70,9 +70,16 @@ export function renderResult(op: string, r: any): string {
       return `Restored ${r.path}  (id ${r.id}, now version ${r.version})`;
     case 'memory.delete':
     case 'memory.deleteByPath':
-      return `Deleted memory ${r.id}.`;
+      return `Deleted memory ${r.id} (\`me restore ${r.id}\` brings it back).`;
     case 'memory.deleteTree':
-      return r.dryRun ? `Would delete ${memories(r.count)} (dry run: nothing deleted).` : `Deleted ${memories(r.count)}.`;
+      return r.dryRun ? `Would delete ${memories(r.count)} (dry run: nothing deleted).`
+        : [`Deleted ${memories(r.count)}${r.count ? ' (`me trash` lists them, `me restore` brings them back):' : '.'}`, ...(r.ids ?? [])].join('\n');
+    case 'memory.trash':
+      return (r.items.length ? table(r.items.map((t: Rec) => ({ deleted: t.deletedAt, by: t.deletedByName ?? t.deletedBy, path: t.path, id: t.id, snippet: String(t.snippet).replace(/\s+/g, ' ').slice(0, 60) })),
+        ['deleted', 'by', 'path', 'id', 'snippet']) : 'The trash is empty.') + (r.nextCursor ? `\n\nOlder deletions: --cursor ${r.nextCursor}` : '');
+    case 'memory.restore':
+      return [`${r.dryRun ? 'Would restore' : 'Restored'} ${memories(r.count)}${r.count ? ':' : '.'}`,
+        ...r.restored.map((m: Rec) => `  ${m.path}  (id ${m.id}${r.dryRun ? '' : `, version ${m.version}`})`)].join('\n');
     case 'memory.move':
       return r.dryRun ? `Would move ${memories(r.count)} (dry run: nothing moved).` : `Moved ${memories(r.count)}.`;
     case 'memory.copy':
@@ -89,9 +96,12 @@ export function renderResult(op: string, r: any): string {
       if (r.nextCursor) out.push(`\nMore results: --cursor ${r.nextCursor}`);
       return out.join('\n');
     }
-    case 'memory.history':
-      return table(r.events.map((e: Rec) => ({ version: e.version, op: e.op, at: e.at, path: e.snapshot.path, by: e.actorName ?? e.actor })), ['version', ['op', 'CHANGE'], ['at', 'WHEN'], 'path', 'by']) +
-        (r.nextCursor ? `\n\nOlder versions: --cursor ${r.nextCursor}` : '');
+    case 'memory.history': {
+      const feed = r.events.some((e: Rec) => e.snapshot.content === undefined);
+      const rows = r.events.map((e: Rec) => ({ at: e.at, op: e.op, path: e.snapshot.path, version: e.version, by: e.actorName ?? e.actor, id: e.memoryId }));
+      const cols: Column[] = feed ? [['at', 'WHEN'], ['op', 'CHANGE'], 'path', 'version', 'by', 'id'] : ['version', ['op', 'CHANGE'], ['at', 'WHEN'], 'path', 'by'];
+      return (rows.length ? table(rows, cols) : 'No changes.') + (r.nextCursor ? `\n\nOlder changes: --cursor ${r.nextCursor}` : '');
+    }
   }
   if (isMemory(r)) return memoryText(r);
   return generic(r);

@@ -11,7 +11,7 @@ import { inWriteTx } from './row.js';
 // Bulk operations need access to a whole subtree: the caller must hold the level on the
 // subtree's root itself. Acting on just the visible part would be surprising, and refusing only
 // when hidden rows exist would reveal them.
-async function requireSubtree(ctx: OpContext, tree: string, level: 1 | 2, verb: string) {
+export async function requireSubtree(ctx: OpContext, tree: string, level: 1 | 2, verb: string) {
   if (!(await hasAccess(ctx.sql, ctx.caller, ctx.space.id, level, tree))) {
     throw forbidden(`to ${verb} ${showTree(tree)} you need ${level === 2 ? 'write' : 'read'} access to all of it in space "${ctx.space.slug}"`);
   }
@@ -30,11 +30,11 @@ export const deleteTree = implement(memoryDeleteTree, async (input, ctx) => {
   }
   await requireSubtree(ctx, input.tree, 2, 'delete');
   if (input.dryRun) {
-    return { count: await countSubtree(ctx, input.tree), dryRun: true };
+    return { count: await countSubtree(ctx, input.tree), dryRun: true, ids: [] };
   }
   return inWriteTx(ctx, async (tx) => {
-    const result = await tx`delete from core.memory where space_id = ${ctx.space.id} and tree <@ ${input.tree}::ltree`;
-    return { count: result.count, dryRun: false };
+    const rows = await tx<{ id: string }[]>`delete from core.memory where space_id = ${ctx.space.id} and tree <@ ${input.tree}::ltree returning id`;
+    return { count: rows.length, dryRun: false, ids: rows.map((r) => r.id) };
   });
 });
 
