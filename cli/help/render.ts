@@ -31,7 +31,7 @@ function columns(rows: [string, string][], indent = '  ', max = 36, width = Math
 }
 
 /** The everyday commands first, in the order people meet them; the rest keep their registration order. */
-const FIRST = ['login', 'whoami', 'status', 'doctor', 'serve', 'remember', 'get', 'search', 'tree', 'count', 'edit', 'mv', 'cp', 'rm', 'history', 'revert', 'import', 'export'];
+const FIRST = ['login', 'whoami', 'status', 'doctor', 'serve', 'remember', 'get', 'search', 'tree', 'count', 'edit', 'mv', 'cp', 'rm', 'history', 'revert', 'trash', 'restore', 'import', 'export'];
 
 function byCategory(specs: CommandSpec[]): [string, CommandSpec[]][] {
   const rank = (s: CommandSpec) => {
