@@ -95,7 +95,7 @@ describe('me memory commands', () => {
   it('rm -r prints the ids; trash lists them; restore brings them back; history by path and by tree', async () => {
     await meJson(['remember', 'first', '--tree', '/bin/a', '--name', 'one'], { env });
     await meJson(['remember', 'second', '--tree', '/bin/b'], { env });
-    const rm = await me(['rm', '-r', '/bin'], { env });
+    const rm = await me(['rm', '-r', '/bin', '--yes'], { env });
     assert.equal(rm.code, 0);
     const printed = rm.stdout.match(/[0-9a-f]{8}-[0-9a-f-]{27}/g) ?? [];
     assert.equal(printed.length, 2, `the ids are printed: ${rm.stdout}`);
