@@ -79,5 +79,5 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+export const notFound = (what: string, note = '') => new AppError('NOT_FOUND', `${what} not found${note}`);
 export const forbidden = (why: string, reason: Reason = 'FORBIDDEN') => new AppError('FORBIDDEN', why, { reason });

@@ -49,6 +49,14 @@ export const restrictionReaches = (caller: Caller, spaceId: string) =>
   !caller.restriction || caller.restriction.some((r) => r.spaceId === null || r.spaceId === spaceId);
 
 /**
+ * A memory a restricted caller cannot see is reported as missing, like any unreadable one; the
+ * message still says that the credential is limited, since that is about the caller, not the data.
+ */
+export function missingNote(caller: Caller): string {
+  return caller.restriction ? ` (${describeRestriction(caller)}; memories outside it look missing)` : '';
+}
+
+/**
  * The refusal for a tree the caller may not touch, with the reason that is true: the credential's
  * restriction (KEY_RESTRICTED: its grants may be fine) or a missing grant (GRANT_MISSING).
  */

@@ -1,7 +1,7 @@
 import { memoryCount, memoryGet, memoryGetByPath, memoryTree } from '../../contracts/memory.js';
 import { notFound } from '../../contracts/errors.js';
 import { showPath, showTree } from '../../contracts/paths.js';
-import { canAccess } from '../access/predicate.js';
+import { canAccess, missingNote } from '../access/predicate.js';
 import { implement } from '../operations.js';
 import { memoryColumns, toMemory, type MemoryRow } from './row.js';
 
@@ -12,7 +12,7 @@ export const get = implement(memoryGet, async (input, ctx) => {
   const sql = ctx.sql;
   const [row] = await sql<MemoryRow[]>`select ${memoryColumns(sql)} from core.memory m
     where m.id = ${input.id} and m.space_id = ${ctx.space.id} and ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`m.tree`)}`;
-  if (!row) throw notFound(`memory ${input.id} in space "${ctx.space.slug}"`);
+  if (!row) throw notFound(`memory ${input.id} in space "${ctx.space.slug}"`, missingNote(ctx.caller));
   return toMemory(row);
 });
 
@@ -22,7 +22,7 @@ export const getByPath = implement(memoryGetByPath, async (input, ctx) => {
   const [row] = await sql<MemoryRow[]>`select ${memoryColumns(sql)} from core.memory m
     where m.space_id = ${ctx.space.id} and m.tree = ${tree}::ltree and m.name = ${name}
       and ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`m.tree`)}`;
-  if (!row) throw notFound(`memory ${showPath(tree, name)} in space "${ctx.space.slug}"`);
+  if (!row) throw notFound(`memory ${showPath(tree, name)} in space "${ctx.space.slug}"`, missingNote(ctx.caller));
   return toMemory(row);
 });
 

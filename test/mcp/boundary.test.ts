@@ -90,7 +90,7 @@ describe('a connection bound at consent to /projects/a, read-only', () => {
   it('cannot read /projects/b (not found, and the error says the connection is restricted)', async () => {
     const got = await call('me_memory_get_by_path', { path: '/projects/b/secret-plan' });
     assert.ok(got.isError);
-    assert.match(text(got), /NOT_FOUND/);
+    assert.match(text(got), /^NOT_FOUND: memory \/projects\/b\/secret-plan in space ".*" not found \(this connection is restricted to \/projects\/a \(read\)/);
     assert.equal((await call('me_memory_search', { query: 'plan', tree: '/projects/b' })).structuredContent.results.length, 0);
     assert.equal((await call('me_memory_count', {})).structuredContent.count, 1);
   });
@@ -136,9 +136,21 @@ describe('a connection bound at consent to /projects/a, read-only', () => {
     assert.equal((await rpc('user', 'apiKey.list', {}, { bearer: admin })).error?.data?.reason, 'KEY_RESTRICTED');
   });
 
-  it('changing the boundary (read/write) takes effect at once on this server; still only inside /projects/a', async () => {
-    const set = await rpc('user', 'connector.setBoundary', { clientId: provider.info!.client_id, space: (await call('me_context')).structuredContent.space.slug, tree: '/projects/a', level: 'write' }, { cookie: cookies });
-    assert.deepEqual(set.result, { clientId: provider.info!.client_id, space: set.result.space, tree: '/projects/a', level: 'write' });
+  it('/connections shows the boundary and changes it (read/write) at once; still only inside /projects/a', async () => {
+    const context = await world.browser.newContext();
+    await context.addCookies(cookies.split('; ').map((kv) => {
+      const at = kv.indexOf('=');
+      return { name: kv.slice(0, at), value: kv.slice(at + 1), url: world.server.url };
+    }));
+    const page = await context.newPage();
+    await page.goto(`${world.server.url}/connections`);
+    const card = page.locator(`[data-client-id="${provider.info!.client_id}"]`);
+    await card.waitFor();
+    assert.match((await card.locator('[data-testid="boundary"]').textContent())!, /Only \/projects\/a in space .*, read-only/);
+    await card.locator('[data-testid="boundary-level"]').selectOption('write');
+    await card.locator('[data-testid="boundary-save"]').click();
+    await page.waitForFunction((id) => document.querySelector(`[data-client-id="${id}"] [data-testid="boundary"]`)?.textContent?.includes('read and write'), provider.info!.client_id);
+    await context.close();
     const ok = await call('me_memory_create', { tree: '/projects/a/notes', content: 'inside' });
     assert.ok(!ok.isError, text(ok));
     const no = await call('me_memory_create', { tree: '/projects/b', content: 'outside' });
