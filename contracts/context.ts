@@ -13,12 +13,10 @@ const spaceSummary = z.object({
 export const context = defineContract({
   name: 'context',
   endpoint: 'memory',
-  summary: 'Who you are, which space you are using, and what you may do there.',
+  summary: 'Who you are, your space, and what you may do there.',
   description:
-    'Call this first when you start working with Memory Engine, or when a call is refused: it tells you ' +
-    'who you are signed in as, which space your calls go to when you pass no `space` (and why), the tree ' +
-    'paths you may read or write there, whether this connection may write at all, its boundary (a space and tree ' +
-    'it is bound to), and the other spaces you can pass as `space`.',
+    'Call first, and when a call is refused: who you are, the space calls go to without `space` (and why), ' +
+    'the trees you may read or write there, whether you may write, this connection\'s boundary, your other spaces.',
   input: z.object({
     space: text({ max: 100 }).optional().describe('Describe this space instead of the connection\'s default one.'),
   }),

@@ -4,10 +4,10 @@
 
 export const PLAYBOOK = `# Memory Engine: your long-term memory
 
-Memory Engine keeps memories for you and the people and agents you work with. A memory is a Markdown text filed under a tree path, like a folder ("/projects/alpha/decisions"); a named memory is addressable as <tree>/<name>.
+Memory Engine keeps memories for you and the people and agents you work with. A memory is a Markdown text filed under a tree path, like a folder ("/projects/alpha"; "/" is the root); a named memory is addressable by its path, <tree>/<name> ("/projects/alpha/decisions"), and every memory by its id (a UUID).
 
 ## Start
-Call me_context once. It tells you which space your calls go to, the trees you may read and write, and whether this connection is bound to a space, a tree or read-only.
+Call me_context once. It tells you which space your calls go to, the trees you may read and write, and whether this connection is bound to a space, a tree or read-only. Every memory tool takes an optional \`space\` (a slug from me_space_list); without it, calls go to that space.
 
 ## Search before non-trivial work
 Before a design, a fix or an answer about past work, look for what is already known: me_memory_search with a few distinctive words, narrowed with tree when you know where it lives. Results are snippets; open the ones you need with me_memory_get (maxChars and offset page through a long memory).

@@ -30,7 +30,7 @@ export function createMcpServer(version: string, run: ToolExecutor, classify: Cl
     const entry = findTool(req.params.name);
     if (!entry) return toolError(`unknown tool "${req.params.name}"; list the tools with tools/list`);
     try {
-      const result = await run(entry, req.params.arguments ?? {});
+      const result = await run(entry, { ...entry.contract.toolDefaults, ...req.params.arguments });
       const name = entry.tool.name;
       return { structuredContent: shapeResult(name, result), content: [{ type: 'text', text: renderResult(name, result) }] };
     } catch (err) {
