@@ -3,6 +3,8 @@ import { ApiKeyCreateCommand, ApiKeyListCommand, ApiKeyRevokeCommand, GrantListC
 import { CompletionCommand } from './completion.js';
 import { DoctorCommand } from './doctor.js';
 import { EditCommand } from './edit.js';
+import { InitCommand } from './init.js';
+import { RecallCommand } from './recall.js';
 import { InviteAcceptCommand, InviteCreateCommand, InviteListCommand, InviteRevokeCommand } from './invite.js';
 import { ServeCommand } from './serve.js';
 import { LoginCommand, LogoutCommand, StatusCommand, VersionCommand, WhoamiCommand } from './session.js';
@@ -18,5 +20,5 @@ export const staticCommands: CommandClass[] = [
   ApiKeyCreateCommand, ApiKeyListCommand, ApiKeyRevokeCommand,
   InviteCreateCommand, InviteListCommand, InviteRevokeCommand, InviteAcceptCommand,
   EditCommand, ImportCommand, ExportCommand,
-  McpCommand, McpInstallCommand, McpUninstallCommand, ConnectorListCommand, ConnectorRevokeCommand,
+  McpCommand, McpInstallCommand, McpUninstallCommand, InitCommand, RecallCommand, ConnectorListCommand, ConnectorRevokeCommand,
 ] as unknown as CommandClass[];
