@@ -147,16 +147,19 @@ export class ConnectorListCommand extends MeCommand {
   static override usage = Command.Usage({
     category: connectorCategory,
     description: 'List the applications you connected (MCP clients such as claude.ai or Claude Code).',
-    details: 'Shows each application you approved on the consent page: its client id, where it signs in, what it may do, and its space. Needs `me login` (an API key cannot).',
+    details: 'Shows each application you approved on the consent page: its client id, where it signs in, what it may do, its space and the tree and level it is bound to. Needs `me login` (an API key cannot).',
     examples: [['List them', '$0 connector list'], ['As JSON', '$0 connector list --json']],
   });
   async execute() {
     const client = await this.client();
-    const r = (await client.call('connector.list', {})) as { connectors: { clientId: string; name: string | null; redirectHosts: string[]; scopes: string[]; space: string | null; approvedAt: string }[] };
+    const r = (await client.call('connector.list', {})) as { connectors: { clientId: string; name: string | null; redirectHosts: string[]; scopes: string[]; space: string | null; tree: string | null; level: string | null; approvedAt: string }[] };
     const { table } = await import('../util/render.js');
     await this.emit(r, () => r.connectors.length === 0 ? 'No connected applications.' : table(
-      r.connectors.map((c) => ({ client: c.clientId, name: c.name ?? '', signs_in_at: c.redirectHosts.join(' '), scopes: c.scopes.join(' '), space: c.space ?? '(personal)', approved: c.approvedAt })),
-      ['client', 'name', 'signs_in_at', 'scopes', 'space', 'approved'],
+      r.connectors.map((c) => ({
+        client: c.clientId, name: c.name ?? '', signs_in_at: c.redirectHosts.join(' '), scopes: c.scopes.join(' '), space: c.space ?? '(personal)',
+        bound_to: c.level ? `${c.tree} (${c.level})` : '(not bound)', approved: c.approvedAt,
+      })),
+      ['client', 'name', 'signs_in_at', 'scopes', 'space', 'bound_to', 'approved'],
     ));
   }
 }
