@@ -46,15 +46,21 @@ describe('where', () => {
     const slow = await startTestServer({ database: await freshDatabase({ statementTimeoutMs: 300 }) });
     try {
       const [space] = await slow.services.sql<{ id: string }[]>`select id from core.space where slug = 'default'`;
-      // 300 memories with 1,000 strings each, written without the timeout (setup, not the test).
-      await slow.services.sql.begin(async (tx) => {
-        await tx`set local statement_timeout = 0`;
-        await tx`insert into core.memory (space_id, tree, content, meta)
-          select ${space!.id}, 'slow', 'slow ' || i, jsonb_build_object('s', (select jsonb_agg(md5(i::text || j::text)) from generate_series(1, 1000) j))
-          from generate_series(1, 300) i`;
-      });
+      // Slow by construction, whatever the machine: 24 regular expressions, each scanning all of
+      // every row's 60,000 random a/b characters without a match (~25 s of work here, against 0.3 s).
+      for (let i = 0; i < 60; i += 10) {
+        await slow.services.sql.begin(async (tx) => {
+          await tx`set local statement_timeout = 0`; // setup is not under test
+          await tx`insert into core.memory (space_id, tree, content, meta)
+            select ${space!.id}, 'slow', 'slow ' || g, jsonb_build_object('s', s.text)
+            from generate_series(${i}::int, ${i + 9}::int) g,
+              (select left(repeat(string_agg(translate(md5(j::text), '0123456789abcdef', 'abababababababab'), ''), 19), 60000) as text
+               from generate_series(1, 100) j) s`;
+        });
+      }
+      const where = Array.from({ length: 24 }, (_, k) => `$.s like_regex "a[ab]{${20 + k}}c"`).join(' || ');
       const started = performance.now();
-      const err = await slow.fail('memory.search', { space: 'default', tree: '/slow', where: 'exists($.s[*] ? (@ like_regex "(a|b|c|d|e|f|0|1|2|3)*z"))' });
+      const err = await slow.fail('memory.search', { space: 'default', tree: '/slow', where });
       const ms = performance.now() - started;
       console.log(`# cancelled after ${ms.toFixed(0)} ms (statement timeout 300 ms)`);
       assert.equal(err.data?.code, 'TIMEOUT', err.message);
