@@ -23,6 +23,8 @@ export interface BenchTarget {
   targets: Targets;
   /** Memories currently stored (the bench grows this). */
   count: number;
+  /** Floor figures measured in this run (e.g. `get` req/s), for rows measured later to compare against. */
+  floors: Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -36,7 +38,7 @@ async function serve(db: Database, label: string, targets: Targets, cleanup: () 
   const key = server.bootstrap!.key;
   const rpc = new RpcClient(server.url, key);
   return {
-    label, kind: db.kind, db, server, key, rpc, targets, count: 0,
+    label, kind: db.kind, db, server, key, rpc, targets, count: 0, floors: {},
     async close() {
       rpc.close();
       await server.close();
