@@ -26,7 +26,7 @@ export function parseTree(input: string): { ok: true; value: string } | { ok: fa
 }
 
 /** ltree text to the displayed form: `a.b` → `/a/b`, `` → `/`. */
-export const showTree = (ltree: string): string => '/' + ltree.split('.').filter(Boolean).join('/');
+export const showTree = (ltree: string): string => '/' + ltree.replaceAll('.', '/');
 
 /** The addressable path of a memory: its tree plus its name, if it has one. */
 export const showPath = (ltree: string, name: string | null): string =>

@@ -1,8 +1,7 @@
 // MCP measurements (issue 5): tools/call me_memory_search over the hosted /mcp endpoint against the
 // same search over JSON-RPC (target ratio ≤ 1.2×), and `me mcp`'s time to a completed initialize
 // (target ≤ 400 ms). Registered in bench/measures/index.ts.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -11,6 +10,7 @@ import { post } from '../harness/http.js';
 import { latency, percentile } from '../harness/stats.js';
 import { sizeLabel, type BenchContext, type Measure } from './types.js';
 import { packageRoot } from '../../db/package-root.js';
+import { buildIfStale } from '../../scripts/build-if-stale.js';
 
 const mcpHeaders = (key: string) => ({ authorization: `Bearer ${key}`, accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' });
 
@@ -69,7 +69,7 @@ export const mcpStdioInit: Measure = {
   when: 'once',
   async run({ target, report }: BenchContext) {
     const bin = `${packageRoot}/dist/cli/main.js`;
-    if (!existsSync(bin)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: packageRoot, stdio: 'ignore' });
+    buildIfStale();
     const runs: number[] = [];
     const node: number[] = [];
     // Interleaved with `node -e 0`, so both see the same machine load.
