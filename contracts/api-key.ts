@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { additive, adminAccess, defineContract, destructive, readOnly } from './define.js';
 import { levelSchema } from './access.js';
 import { treeSchema } from './paths.js';
+import { text } from './text.js';
 
 export const restrictionSchema = z
   .array(
     z.object({
-      space: z.string().optional().describe('Space slug this rule applies to (all spaces when absent).'),
+      space: text({ max: 100 }).optional().describe('Space slug this rule applies to (all spaces when absent).'),
       tree: treeSchema,
       level: levelSchema,
     }),
@@ -36,7 +37,7 @@ export const apiKeyCreate = defineContract({
     '`principal` the key acts as you (a personal access token); with a service-account id it acts as that ' +
     'agent. `restrict` narrows it to tree prefixes and levels; `ttlDays` makes it expire.',
   input: z.object({
-    name: z.string().min(1).max(200).describe('What the key is for, e.g. "laptop agent".'),
+    name: text({ min: 1, max: 200 }).describe('What the key is for, e.g. "laptop agent".'),
     principal: z.uuid().optional().describe('A service account you own; yourself when absent.'),
     restrict: restrictionSchema.optional(),
     ttlDays: z.number().int().min(1).max(3650).optional().describe('Expire after this many days.'),
@@ -86,7 +87,7 @@ export const serviceAccountCreate = defineContract({
   endpoint: 'user',
   summary: 'Create a service account (an agent identity).',
   description: 'Create a service account you own. Grant it access with grant.set, then give it a key with apiKey.create.',
-  input: z.object({ name: z.string().min(1).max(200) }),
+  input: z.object({ name: text({ min: 1, max: 200 }) }),
   output: serviceAccountSchema,
   access: adminAccess('none', { apiKeys: false }),
   hints: additive,

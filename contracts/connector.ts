@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { adminAccess, defineContract, destructive, idempotentWrite, readOnly } from './define.js';
 import { slugSchema } from './space.js';
+import { text } from './text.js';
 
 // Connected applications: third-party OAuth clients (MCP connectors such as claude.ai or Claude
 // Code) a user has approved on the consent page.
 
-const clientIdSchema = z.string().min(1).max(200).describe('The OAuth client id (see connector.list).');
+const clientIdSchema = text({ min: 1, max: 200 }).describe('The OAuth client id (see connector.list).');
 
 export const connectorSchema = z.object({
   clientId: z.string(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineContract, readOnly, selfAccess } from './define.js';
 import { levelSchema } from './access.js';
+import { text } from './text.js';
 
 const spaceSummary = z.object({
   slug: z.string(),
@@ -19,7 +20,7 @@ export const context = defineContract({
     'paths you may read or write there, whether this connection may write at all, and the other spaces you ' +
     'can pass as `space`.',
   input: z.object({
-    space: z.string().optional().describe('Describe this space instead of the connection\'s default one.'),
+    space: text({ max: 100 }).optional().describe('Describe this space instead of the connection\'s default one.'),
   }),
   output: z.object({
     principal: z.object({

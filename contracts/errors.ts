@@ -43,6 +43,7 @@ export const reasons = {
   BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', summary: 'The request body exceeds the body limit (ME_BODY_LIMIT).' },
   RATE_LIMITED: { code: 'RATE_LIMITED', summary: 'Too many requests of this kind; wait and retry.' },
   QUERY_TIMEOUT: { code: 'TIMEOUT', summary: 'The query ran past its time bound and was cancelled; narrow it.' },
+  QUERY_TOO_COMPLEX: { code: 'TIMEOUT', summary: 'The query needed more memory or nesting than the database allows and was stopped; narrow it.' },
   DATABASE_UNAVAILABLE: { code: 'UNAVAILABLE', summary: 'The database cannot be reached right now; retry shortly.' },
   UNAVAILABLE: { code: 'UNAVAILABLE', summary: 'A feature or dependency is not available (e.g. semantic search); the message says what to set up.' },
   INTERNAL: { code: 'INTERNAL', summary: 'A bug on our side; it has been logged.' },

@@ -5,13 +5,14 @@ import { apiKeyContracts } from './api-key.js';
 import { connectorContracts } from './connector.js';
 import { contextContracts } from './context.js';
 import { embeddingContracts } from './embeddings.js';
+import { historyContracts } from './history.js';
 import { inviteContracts } from './invite.js';
 import { memoryContracts } from './memory.js';
 import { spaceContracts } from './space.js';
 import { userContracts } from './user.js';
 
 export const contracts = [
-  ...memoryContracts, ...spaceContracts, ...accessContracts, ...userContracts, ...apiKeyContracts, ...contextContracts, ...connectorContracts,
+  ...memoryContracts, ...historyContracts, ...spaceContracts, ...accessContracts, ...userContracts, ...apiKeyContracts, ...contextContracts, ...connectorContracts,
   ...embeddingContracts, ...inviteContracts,
 ] as const;
 export type { Contract } from './define.js';

@@ -3,6 +3,7 @@ import { levelSchema } from './access.js';
 import { additive, adminAccess, defineContract, destructive, idempotentWrite, readOnly } from './define.js';
 import { treeSchema } from './paths.js';
 import { spaceArg } from './space.js';
+import { storable } from './text.js';
 
 export const invitationSchema = z.object({
   id: z.string(),
@@ -35,7 +36,7 @@ export const inviteCreate = defineContract({
     'times. Either way the invitee becomes a member with `level` on `tree`, until `ttlDays` pass or you revoke it.',
   input: z.object({
     space: spaceArg,
-    email: z.email().max(320).optional().describe('Who the invitation is for; omit for a link invitation.'),
+    email: z.email().max(320).check(storable).optional().describe('Who the invitation is for; omit for a link invitation.'),
     tree: treeSchema.default('').describe('The tree prefix the invitee gets access to (default: all of it).'),
     level: levelSchema.default('write'),
     role: z.enum(['member', 'admin']).default('member').describe('admin: may also manage the roster, grants and invitations.'),

@@ -1,34 +1,19 @@
 import { z } from 'zod';
+import { metaSchema } from './meta.js';
 import { memoryPathSchema, nameSchema, treeSchema } from './paths.js';
+import { instant, storable, utf8Length } from './text.js';
 
 export const MAX_CONTENT_BYTES = 1_000_000;
-
-/** UTF-8 byte length without Buffer (contracts also run in the browser). */
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) { n += 4; i++; }
-    else n += 3;
-  }
-  return n;
-}
+export { metaSchema, utf8Length };
 
 export const idSchema = z.uuid({ message: 'must be a memory id (a UUID)' }).describe('A memory id (UUID).');
 
 export const contentSchema = z
   .string()
   .min(1, 'content must not be empty')
+  .check(storable)
   .refine((s) => utf8Length(s) <= MAX_CONTENT_BYTES, 'content must be at most 1 MB (1,000,000 bytes of UTF-8); split it into several memories')
   .describe('The memory text (Markdown welcome), up to 1 MB.');
-
-export const metaSchema = z
-  .record(z.string(), z.unknown())
-  .describe('Free-form JSON object of metadata, e.g. {"source":"slack","priority":2}.');
-
-const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2025-03-01T12:00:00Z' });
 
 export const temporalSchema = z
   .object({

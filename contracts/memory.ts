@@ -4,6 +4,8 @@ import {
   bulkResultSchema, contentSchema, idSchema, memoryInputSchema, memoryPathSchema, memorySchema,
   metaSchema, nameSchema, temporalFilterSchema, temporalSchema, treeSchema,
 } from './memory-shapes.js';
+import { whereSchema } from './jsonpath.js';
+import { positiveInt4, text } from './text.js';
 import { spaceArg } from './space.js';
 
 const endpoint = 'memory' as const;
@@ -15,8 +17,8 @@ export const memoryCreate = defineContract({
   description:
     'Store a memory: a piece of text filed under a tree path (like a folder, e.g. "/projects/alpha"). ' +
     'Give it a name to make it addressable as <tree>/<name> (names are unique within a tree); with a name, ' +
-    'onConflict decides what happens when that path already exists: "error" (default), "replace" (update it) ' +
-    'or "ignore" (keep the existing one). Use meta for structured facts you may filter on later and temporal ' +
+    'onConflict decides what happens when that path already exists: "error" (default), "replace" (update it; ' +
+    'identical content, meta and time change nothing: outcome "unchanged") or "ignore" (keep the existing one). Use meta for structured facts you may filter on later and temporal ' +
     'for when the memory is about.',
   input: memoryInputSchema.extend({
     space: spaceArg,
@@ -27,7 +29,7 @@ export const memoryCreate = defineContract({
       .describe('For a named memory whose path exists: error, replace or ignore.'),
   }),
   output: memorySchema.extend({
-    outcome: z.enum(['created', 'replaced', 'ignored']).describe('What happened.'),
+    outcome: z.enum(['created', 'replaced', 'ignored', 'unchanged']).describe('What happened; unchanged: a replace with identical content, meta and time (no new version).'),
   }),
   access: memoryAccess('write'),
   hints: additive,
@@ -41,7 +43,7 @@ export const memoryBatchCreate = defineContract({
   summary: 'Store up to 1000 memories at once, all or nothing.',
   description:
     'Store many memories in one transaction: either all are stored or none is. For named memories, ' +
-    'onConflict applies to each (error aborts the whole batch).',
+    'onConflict applies to each (error aborts the whole batch); a replace that would change nothing is counted as unchanged.',
   input: z.object({
     space: spaceArg,
     memories: z.array(memoryInputSchema).min(1, 'memories must hold at least one memory').max(MAX_BATCH, `a batch holds at most ${MAX_BATCH} memories; split it into several calls`),
@@ -52,6 +54,7 @@ export const memoryBatchCreate = defineContract({
     created: z.number().int(),
     replaced: z.number().int(),
     ignored: z.number().int(),
+    unchanged: z.number().int().describe('Named memories a replace left as they were: identical content, meta and time (no new version).'),
   }),
   access: memoryAccess('write'),
   hints: additive,
@@ -92,7 +95,7 @@ export const memoryUpdate = defineContract({
   input: z.object({
     space: spaceArg,
     id: idSchema,
-    version: z.number().int().positive().describe('The version you last read.'),
+    version: positiveInt4.describe('The version you last read.'),
     content: contentSchema.optional(),
     tree: treeSchema.optional(),
     name: nameSchema.nullable().optional().describe('New name; null removes the name.'),
@@ -109,7 +112,7 @@ export const memoryDelete = defineContract({
   name: 'memory.delete',
   endpoint,
   summary: 'Delete a memory by id.',
-  description: 'Delete one memory. Its history is kept, so memory.revert can bring it back.',
+  description: 'Delete one memory. It goes to the trash (memory.trash); memory.restore brings it back.',
   input: z.object({ space: spaceArg, id: idSchema }),
   output: z.object({ id: z.string(), deleted: z.literal(true) }),
   access: memoryAccess('write'),
@@ -135,14 +138,17 @@ export const memoryDeleteTree = defineContract({
   summary: 'Delete every memory under a tree path.',
   description:
     'Delete all memories at and below a tree path. Use dryRun first to see how many would go. ' +
-    'Deleting the root ("/") requires confirm: true.',
+    'Deleting the root ("/") requires confirm: true. Returns the ids it removed; memory.restore with the same ' +
+    'tree (and since) brings them all back.',
   input: z.object({
     space: spaceArg,
     tree: treeSchema,
     dryRun: z.boolean().default(false).optional().describe('Only count what would be deleted.'),
     confirm: z.boolean().optional().describe('Required to delete the whole space ("/").'),
   }),
-  output: bulkResultSchema,
+  output: bulkResultSchema.extend({
+    ids: z.array(z.string()).describe('The ids of the memories deleted (empty in a dry run); memory.restore brings them back.'),
+  }),
   access: memoryAccess('write'),
   hints: destructive,
   tool: true,
@@ -234,15 +240,15 @@ export const memorySearch = defineContract({
     '(both, fused), auto (hybrid when embeddings are available, else keyword).',
   input: z.object({
     space: spaceArg,
-    query: z.string().max(1000).optional().describe('What to look for (web-search syntax).'),
+    query: text({ max: 1000 }).optional().describe('What to look for (web-search syntax).'),
     mode: z.enum(searchModes).default('auto').optional(),
     tree: treeSchema.optional().describe('Only memories at or below this tree path.'),
     exactTree: z.boolean().optional().describe('Only memories exactly at `tree`, not below it.'),
     meta: metaSchema.optional().describe('Only memories whose meta contains this JSON object.'),
-    where: z.string().max(1000).optional().describe('A JSONPath predicate on meta, e.g. `$.priority > 2`.'),
+    where: whereSchema.optional(),
     temporal: temporalFilterSchema.optional(),
     limit: z.number().int().min(1).max(100).default(10).optional(),
-    cursor: z.string().max(200).optional().describe('nextCursor from a previous page.'),
+    cursor: text({ max: 200 }).optional().describe('nextCursor from a previous page.'),
     fields: z.array(z.enum(searchFields)).optional().describe('Extra fields to include in each result.'),
     weights: z
       .object({ keyword: z.number().min(0).max(10), semantic: z.number().min(0).max(10) })
@@ -281,61 +287,7 @@ export const memorySearch = defineContract({
   tool: true,
 });
 
-export const memoryHistory = defineContract({
-  name: 'memory.history',
-  endpoint,
-  summary: "A memory's change history, newest first.",
-  description: 'Page through the versions of a memory (also of a deleted one), newest first.',
-  input: z.object({
-    space: spaceArg,
-    id: idSchema,
-    limit: z.number().int().min(1).max(100).default(20).optional(),
-    cursor: z.string().max(100).optional(),
-  }),
-  output: z.object({
-    events: z.array(
-      z.object({
-        version: z.number().int(),
-        op: z.enum(['insert', 'update', 'delete']),
-        at: z.string(),
-        actor: z.string().nullable(),
-        operationId: z.string().nullable(),
-        snapshot: z.object({
-          path: z.string(),
-          tree: z.string(),
-          name: z.string().nullable(),
-          content: z.string(),
-          meta: z.record(z.string(), z.unknown()),
-          temporal: z.object({ start: z.string(), end: z.string().nullable() }).nullable(),
-        }),
-      }),
-    ),
-    nextCursor: z.string().nullable(),
-  }),
-  access: memoryAccess('read'),
-  hints: readOnly,
-  tool: true,
-});
-
-export const memoryRevert = defineContract({
-  name: 'memory.revert',
-  endpoint,
-  summary: 'Restore an earlier version (also undeletes).',
-  description:
-    'Restore a memory to an earlier version from its history, as a new version. Works on deleted memories ' +
-    '(undelete). Fails with CONFLICT if its named path is now taken by another memory.',
-  input: z.object({
-    space: spaceArg,
-    id: idSchema,
-    version: z.number().int().positive().describe('The version to restore (see memory.history).'),
-  }),
-  output: memorySchema,
-  access: memoryAccess('write'),
-  hints: { readOnly: false, destructive: false, idempotent: false },
-  tool: true,
-});
-
 export const memoryContracts = [
   memoryCreate, memoryBatchCreate, memoryGet, memoryGetByPath, memoryUpdate, memoryDelete, memoryDeleteByPath,
-  memoryDeleteTree, memoryCount, memoryTree, memoryMove, memoryCopy, memorySearch, memoryHistory, memoryRevert,
+  memoryDeleteTree, memoryCount, memoryTree, memoryMove, memoryCopy, memorySearch,
 ];

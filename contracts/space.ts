@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { additive, adminAccess, defineContract, destructive, idempotentWrite, readOnly, selfAccess } from './define.js';
+import { text } from './text.js';
 
 export const slugSchema = z
   .string()
@@ -7,10 +8,11 @@ export const slugSchema = z
   .describe('The space slug, e.g. "team-notes".');
 
 /** The optional `space` argument of space-scoped operations. */
-export const spaceArg = z
-  .string()
+export const spaceArg = text({ max: 100 })
   .optional()
   .describe('Space slug; defaults to the space chosen for this connection, else your personal space.');
+
+const spaceName = text({ min: 1, max: 200 });
 
 export const spaceSchema = z.object({
   id: z.string(),
@@ -38,7 +40,7 @@ export const spaceCreate = defineContract({
   endpoint: 'user',
   summary: 'Create a space (you become its admin).',
   description: 'Create a space; you become its admin with owner access to all of it.',
-  input: z.object({ slug: slugSchema, name: z.string().min(1).max(200).optional().describe('Display name (defaults to the slug).') }),
+  input: z.object({ slug: slugSchema, name: spaceName.optional().describe('Display name (defaults to the slug).') }),
   output: spaceSchema,
   access: adminAccess('none'),
   hints: additive,
@@ -50,7 +52,7 @@ export const spaceRename = defineContract({
   summary: "Change a space's slug or name (admins).",
   description: 'Change the slug and/or display name of a space you administer.',
   input: z
-    .object({ space: slugSchema, slug: slugSchema.optional(), name: z.string().min(1).max(200).optional() })
+    .object({ space: slugSchema, slug: slugSchema.optional(), name: spaceName.optional() })
     .refine((v) => v.slug !== undefined || v.name !== undefined, 'pass a new slug, a new name, or both'),
   output: spaceSchema,
   access: adminAccess('admin'),
@@ -62,7 +64,7 @@ export const spaceDelete = defineContract({
   endpoint: 'user',
   summary: 'Delete a space and all its memories (admins).',
   description: 'Delete a space you administer, with every memory in it. Requires confirm set to the slug.',
-  input: z.object({ space: slugSchema, confirm: z.string().describe('Repeat the slug to confirm.') }),
+  input: z.object({ space: slugSchema, confirm: text({ max: 100 }).describe('Repeat the slug to confirm.') }),
   output: z.object({ slug: z.string(), deleted: z.literal(true), memories: z.number().int() }),
   access: adminAccess('admin'),
   hints: destructive,

@@ -2,41 +2,55 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 
-const int = (d: number) => z.coerce.number().int().nonnegative().default(d);
+/** A configuration problem: one line that names the variable and says what it must be. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** A whole number in [min, max]; every way of missing says the same thing: what the value must be. */
+const whole = (d: number, min = 0, max = Number.MAX_SAFE_INTEGER, what = 'a whole number') => {
+  const rule = `must be ${what} ${max < Number.MAX_SAFE_INTEGER ? `from ${min} to ${max}` : `of at least ${min}`}`;
+  return z.coerce.number({ error: rule }).int(rule).min(min, rule).max(max, rule).default(d);
+};
+const url = (example: string) => z.string().url(`must be a URL such as ${example}`);
+const secret = z.string().min(32, 'must be at least 32 characters');
+/** Variables whose value is never repeated in a message. */
+const SECRETS = new Set(['ME_AUTH_SECRET', 'BETTER_AUTH_SECRET', 'ME_EMBEDDING_API_KEY', 'ME_GITHUB_CLIENT_SECRET', 'ME_GOOGLE_CLIENT_SECRET', 'ME_OIDC_CLIENT_SECRET', 'DATABASE_URL']);
 
 /** Every environment variable the server reads (README lists them all). */
 const envSchema = z.object({
-  DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: url('postgres://user@host:5432/db').optional(),
   ME_DATA_DIR: z.string().optional(),
   ME_HOST: z.string().default('127.0.0.1'),
-  ME_PORT: int(3210),
-  ME_PUBLIC_URL: z.string().url().optional(),
+  ME_PORT: whole(3210, 0, 65535, 'a port number'),
+  ME_PUBLIC_URL: url('https://memory.example.com').optional(),
   ME_TRUST_PROXY: z.string().optional(),
-  ME_BODY_LIMIT: int(1024 * 1024),
-  ME_STATEMENT_TIMEOUT_MS: int(15_000),
-  ME_DB_POOL_MAX: int(10),
-  ME_LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
-  ME_EMBEDDING_URL: z.string().url().optional(),
+  // 8 MiB admits the largest memory (1 MB of content, every byte JSON-escaped as \u00XX: 6 MB) with its meta.
+  ME_BODY_LIMIT: whole(8 * 1024 * 1024, 1024, Number.MAX_SAFE_INTEGER, 'a size in bytes'),
+  ME_STATEMENT_TIMEOUT_MS: whole(15_000),
+  ME_DB_POOL_MAX: whole(10, 1),
+  ME_LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent'], { error: 'must be info, warn, error or silent' }).default('info'),
+  ME_EMBEDDING_URL: url('http://localhost:11434/v1').optional(),
   ME_EMBEDDING_MODEL: z.string().optional(),
-  ME_EMBEDDING_DIMENSIONS: z.coerce.number().int().positive().max(16000).optional(),
+  ME_EMBEDDING_DIMENSIONS: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').positive('must be positive').max(16000, 'must be at most 16000').optional(),
   ME_EMBEDDING_API_KEY: z.string().optional(),
-  ME_EMBEDDING_BATCH: z.coerce.number().int().min(1).max(2048).default(32),
-  ME_EMBEDDING_POLL_MS: z.coerce.number().int().min(10).default(1000),
-  ME_EMBEDDING_RETRY_MS: z.coerce.number().int().min(10).default(5000),
+  ME_EMBEDDING_BATCH: whole(32, 1, 2048),
+  ME_EMBEDDING_POLL_MS: whole(1000, 10),
+  ME_EMBEDDING_RETRY_MS: whole(5000, 10),
   // Authentication (AUTH_DESIGN.md): signing secret (generated into the data dir when unset),
   // identity providers (each enabled when its client id and secret are set), token lifetimes.
-  ME_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ME_AUTH_SECRET: secret.optional(),
+  BETTER_AUTH_SECRET: secret.optional(),
   ME_GITHUB_CLIENT_ID: z.string().optional(),
   ME_GITHUB_CLIENT_SECRET: z.string().optional(),
   ME_GOOGLE_CLIENT_ID: z.string().optional(),
   ME_GOOGLE_CLIENT_SECRET: z.string().optional(),
-  ME_OIDC_ISSUER: z.string().url().optional(),
+  ME_OIDC_ISSUER: url('https://idp.example.com/realms/main').optional(),
   ME_OIDC_CLIENT_ID: z.string().optional(),
   ME_OIDC_CLIENT_SECRET: z.string().optional(),
-  ME_OIDC_NAME: z.string().min(1).max(60).default('Single sign-on'),
-  ME_ACCESS_TOKEN_TTL: z.coerce.number().int().min(30).max(86_400).default(900),
-  ME_REFRESH_TOKEN_TTL: z.coerce.number().int().min(300).max(365 * 86_400).default(30 * 86_400),
+  ME_OIDC_NAME: z.string().min(1).max(60, 'must be at most 60 characters').default('Single sign-on'),
+  ME_ACCESS_TOKEN_TTL: whole(900, 30, 86_400, 'a number of seconds'),
+  ME_REFRESH_TOKEN_TTL: whole(30 * 86_400, 300, 365 * 86_400, 'a number of seconds'),
 });
 
 export interface ServerConfig {
@@ -72,7 +86,7 @@ export interface AuthConfig {
 
 function pair(what: string, id: string | undefined, secret: string | undefined): OAuthClientConfig | undefined {
   if (!id && !secret) return undefined;
-  if (!id || !secret) throw new Error(`invalid configuration: ${what} needs both its client id and its client secret`);
+  if (!id || !secret) throw new ConfigError(`invalid configuration: ${what} needs both its client id and its client secret`);
   return { clientId: id, clientSecret: secret };
 }
 
@@ -80,17 +94,23 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env) {
   return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'memory-engine');
 }
 
+/** Reads the configuration from the environment; a problem is a ConfigError naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const parsed = envSchema.safeParse(env);
+  // An empty variable counts as unset (`ME_PORT= npm start` is the default port, not port 0).
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = envSchema.safeParse(set);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ');
-    throw new Error(`invalid configuration:\n  ${problems}`);
+    const problems = parsed.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      return `${name} ${i.message}${SECRETS.has(name) ? '' : ` (it is ${JSON.stringify(set[name])})`}`;
+    });
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
   let embedding: ServerConfig['embedding'];
   if (e.ME_EMBEDDING_URL || e.ME_EMBEDDING_MODEL) {
     if (!e.ME_EMBEDDING_URL || !e.ME_EMBEDDING_MODEL || !e.ME_EMBEDDING_DIMENSIONS) {
-      throw new Error('invalid configuration: embeddings need ME_EMBEDDING_URL, ME_EMBEDDING_MODEL and ME_EMBEDDING_DIMENSIONS together');
+      throw new ConfigError('invalid configuration: embeddings need ME_EMBEDDING_URL, ME_EMBEDDING_MODEL and ME_EMBEDDING_DIMENSIONS together');
     }
     embedding = {
       url: e.ME_EMBEDDING_URL, model: e.ME_EMBEDDING_MODEL, dimensions: e.ME_EMBEDDING_DIMENSIONS, apiKey: e.ME_EMBEDDING_API_KEY,
@@ -123,6 +143,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 function oidcConfig(e: z.infer<typeof envSchema>): AuthConfig['oidc'] {
   const client = pair('OIDC sign-in (ME_OIDC_CLIENT_ID, ME_OIDC_CLIENT_SECRET)', e.ME_OIDC_CLIENT_ID, e.ME_OIDC_CLIENT_SECRET);
   if (!client && !e.ME_OIDC_ISSUER) return undefined;
-  if (!client || !e.ME_OIDC_ISSUER) throw new Error('invalid configuration: OIDC sign-in needs ME_OIDC_ISSUER, ME_OIDC_CLIENT_ID and ME_OIDC_CLIENT_SECRET together');
+  if (!client || !e.ME_OIDC_ISSUER) throw new ConfigError('invalid configuration: OIDC sign-in needs ME_OIDC_ISSUER, ME_OIDC_CLIENT_ID and ME_OIDC_CLIENT_SECRET together');
   return { ...client, issuer: e.ME_OIDC_ISSUER.replace(/\/+$/, ''), name: e.ME_OIDC_NAME };
 }

@@ -1,10 +1,42 @@
 #!/usr/bin/env node
-import { loadConfig } from './config.js';
-import { startServer } from './start.js';
+import { ConfigError, loadConfig } from './config.js';
+import { startServer, type RunningServer } from './start.js';
+import { mountOwnerLinkMinter, newOwnerLinkSecret, publishOwnerLinkSecret } from './auth/owner-link.js';
 
-// `npm start`: the server, on the embedded database unless DATABASE_URL is set.
-const config = loadConfig();
-const server = await startServer(config);
+// `npm start` and `me serve`: the server, on the embedded database unless DATABASE_URL is set.
+// A problem at start (configuration, a busy port) is one line on stderr and exit 1.
+
+/** One line for a start-up failure: the variable or port at fault and what to do. */
+function startupProblem(err: unknown, config?: { host: string; port: number }): string {
+  if (err instanceof ConfigError) return err.message;
+  const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  const where = config ? `${config.host}:${e.port ?? config.port}` : `port ${e.port}`;
+  if (e.code === 'EADDRINUSE') return `port ${e.port ?? config?.port} is already in use on ${config?.host ?? 'this machine'} (ME_PORT, or me serve --port): stop the other server or pick another port (0 picks a free one)`;
+  if (e.code === 'EACCES' && e.syscall === 'listen') return `no permission to listen on ${where} (ME_PORT): ports below 1024 need privileges; pick a port from 1024 up`;
+  if (e.code === 'EADDRNOTAVAIL') return `cannot listen on ${where}: ME_HOST is not an address of this machine`;
+  return `the server could not start: ${e?.message ?? String(err)}`;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(1);
+}
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (err) {
+  fail(startupProblem(err));
+}
+let server: RunningServer;
+const secret = newOwnerLinkSecret();
+try {
+  server = await startServer(config, { extend: (app) => mountOwnerLinkMinter(app, secret, () => server.auth.ownerSignInLink()) });
+} catch (err) {
+  fail(startupProblem(err, config));
+}
+// `me serve --owner-link` finds this server and proves access to its data dir with this file.
+const unpublish = publishOwnerLinkSecret(config.dataDir, server.url, secret);
 if (server.bootstrap) {
   process.stderr.write(
     `\nFirst start: created the owner, the space "default" and an API key (shown once):\n\n` +
@@ -17,13 +49,14 @@ if (server.bootstrap) {
 // No identity provider configured: a one-time sign-in link for the owner (AUTH_DESIGN.md).
 const ownerLink = server.auth.ownerSignInLink();
 if (ownerLink) {
-  process.stderr.write(`\nSign in on the web as the owner (one-time link, valid 15 minutes, from this machine only):\n\n  ${ownerLink}\n\n`);
+  process.stderr.write(`\nSign in on the web as the owner (one-time link, valid 15 minutes, from this machine only; \`me serve --owner-link\` prints a new one):\n\n  ${ownerLink}\n\n`);
 }
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) process.exit(1);
     stopping = true;
+    unpublish();
     server.close().then(() => process.exit(0), () => process.exit(1));
   });
 }

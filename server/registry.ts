@@ -4,6 +4,7 @@ import * as access from './access/handlers.js';
 import * as bulk from './memory/bulk.js';
 import * as history from './memory/history.js';
 import * as read from './memory/read.js';
+import * as trash from './memory/trash.js';
 import * as write from './memory/write.js';
 import * as search from './search/search.js';
 import * as spaces from './spaces/handlers.js';
@@ -15,7 +16,7 @@ import * as invites from './invites/handlers.js';
 
 /** Every operation the server carries out, by name. Each contract has exactly one handler. */
 export const operations: ReadonlyMap<string, Operation> = (() => {
-  const modules = [access, bulk, history, read, write, search, spaces, users, context, connectors, embeddings, invites] as Record<string, unknown>[];
+  const modules = [access, bulk, history, trash, read, write, search, spaces, users, context, connectors, embeddings, invites] as Record<string, unknown>[];
   const byName = new Map<string, Operation>();
   for (const mod of modules) {
     for (const op of Object.values(mod) as Operation[]) {

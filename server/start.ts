@@ -59,11 +59,12 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   let url = ''; // known once listening; /mcp validates Host/Origin against it
   // Listen first: the auth issuer is the public origin, which (port 0 in tests) is known only now.
   let app: Hono<EdgeEnv> | undefined;
-  const server: ServerType = await new Promise((resolve) => {
+  const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({
       fetch: (req, env) => app ? app.fetch(req, env) : Response.json({ error: 'starting; retry in a moment' }, { status: 503 }),
       hostname: config.host, port: config.port,
     }, () => resolve(s));
+    s.once('error', reject); // a busy port (EADDRINUSE) rejects instead of crashing the process
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -5,6 +5,7 @@ import type { Measure } from './types.js';
 import { mcpSearch, mcpStdioInit } from './mcp.js';
 import { cliStartup } from './cli-startup.js';
 import { authCredentials } from './auth-credentials.js';
+import { webApp } from './web.js';
 
 /** Every measurement, in the order they run. Add new ones here (see bench/README.md). */
-export const measures: Measure[] = [search, get, getSustained, mcpSearch, mcpStdioInit, cliStartup, authCredentials];
+export const measures: Measure[] = [search, get, getSustained, mcpSearch, mcpStdioInit, cliStartup, authCredentials, webApp];

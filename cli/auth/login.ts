@@ -69,7 +69,8 @@ export async function login(opts: LoginOptions): Promise<TokenSet> {
   if (opts.openBrowser) openInBrowser(authUrl.href);
   let rl: ReturnType<typeof createInterface> | undefined;
   if (opts.paste) {
-    opts.say('Waiting for the browser… On another machine? After signing in, copy the address of the page it lands on\n(http://127.0.0.1:…/callback?code=…) and paste it here.');
+    opts.say('Waiting for the browser… On another machine? After signing in, copy the address of the page it lands on\n(http://127.0.0.1:…/callback?code=…) and paste it here.' +
+      (opts.openBrowser ? '' : '\nNo browser at all here? Stop this (Ctrl-C) and run `me login --device`: you approve a code on any device instead.'));
     rl = createInterface({ input: opts.paste });
     rl.on('line', (line) => {
       const text = line.trim();

@@ -54,6 +54,18 @@ export async function loadTokenSet(server: string, env: NodeJS.ProcessEnv = proc
   }
 }
 
+/** Where the token set for a server is kept (the file wins, as in loadTokenSet), or null. */
+export async function tokenSetLocation(server: string, env: NodeJS.ProcessEnv = process.env): Promise<StoreKind | null> {
+  if (readFile(env)[server]) return 'file';
+  const k = await keyring(env);
+  if (!k) return null;
+  try {
+    return new k.Entry(SERVICE, server).getPassword() ? 'keychain' : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Saves the token set; returns where it went. */
 export async function saveTokenSet(set: TokenSet, env: NodeJS.ProcessEnv = process.env): Promise<StoreKind> {
   const k = await keyring(env);

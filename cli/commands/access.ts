@@ -3,6 +3,7 @@ import type { Client } from '../client/index.js';
 import { MeError } from '../client/errors.js';
 import { table } from '../util/render.js';
 import { MeCommand, UUID } from './base.js';
+import { checkPath } from './flags.js';
 
 /** A principal given by id, name or email; resolved against the space roster. */
 async function principalId(client: Client, who: string): Promise<string> {
@@ -33,6 +34,8 @@ export class GrantSetCommand extends MeCommand {
   tree = Option.String({ name: 'tree' });
   level = Option.String({ name: 'level' });
   async execute() {
+    if (!['read', 'write', 'owner'].includes(this.level)) throw new UsageError(`<level> is read, write or owner; got "${this.level}"`);
+    checkPath('<tree>', this.tree, 'tree');
     const client = await this.client();
     const r = await client.call('grant.set', { principal: await principalId(client, this.who), tree: this.tree, level: this.level as 'read' });
     await this.emit(r, () => `Granted ${(r as any).level} on ${(r as any).tree} to ${(r as any).principalName}.`);
@@ -45,6 +48,7 @@ export class GrantRemoveCommand extends MeCommand {
   who = Option.String({ name: 'principal' });
   tree = Option.String({ name: 'tree' });
   async execute() {
+    checkPath('<tree>', this.tree, 'tree');
     const client = await this.client();
     const r = (await client.call('grant.remove', { principal: await principalId(client, this.who), tree: this.tree })) as { removed: boolean };
     await this.emit(r, () => (r.removed ? 'Grant removed.' : 'There was no grant on exactly that prefix.'));
@@ -58,7 +62,7 @@ export class GrantListCommand extends MeCommand {
   async execute() {
     const client = await this.client();
     const r = (await client.call('grant.list', this.who ? { principal: await principalId(client, this.who) } : {})) as { grants: any[] };
-    await this.emit(r, () => table(r.grants, ['principalName', 'tree', 'level', 'principal']));
+    await this.emit(r, () => table(r.grants, [['principalName', 'PRINCIPAL'], 'tree', 'level', ['principal', 'PRINCIPAL ID']]));
   }
 }
 
@@ -76,6 +80,7 @@ export function allowRule(spec: string, space: string | undefined) {
   const at = spec.lastIndexOf(':');
   const level = at > 0 ? spec.slice(at + 1) : '';
   if (!['read', 'write', 'owner'].includes(level)) throw new UsageError(`--allow expects TREE:LEVEL with LEVEL read, write or owner, e.g. /projects/alpha:write; got "${spec}"`);
+  checkPath('--allow', spec.slice(0, at), 'tree');
   return { ...(space ? { space } : {}), tree: spec.slice(0, at), level: level as 'read' | 'write' | 'owner' };
 }
 
@@ -100,6 +105,9 @@ export class ApiKeyCreateCommand extends MeCommand {
   ttl = Option.String('--ttl', { description: 'Lifetime, e.g. 30d, 12w, 1y' });
   async execute() {
     if (this.self === Boolean(this.service)) throw new UsageError('pass exactly one of --self (a token acting as you) or --service NAME');
+    // Everything typed is checked before the first request (which may create the service account).
+    const restrict = this.allow?.length ? this.allow.map((a) => allowRule(a, this.space ?? undefined)) : undefined;
+    const days = this.ttl ? ttlDays(this.ttl) : undefined;
     const client = await this.client();
     let principal: string | undefined;
     if (this.service) {
@@ -112,8 +120,8 @@ export class ApiKeyCreateCommand extends MeCommand {
     const r = (await client.call('apiKey.create', {
       name: this.name,
       ...(principal ? { principal } : {}),
-      ...(this.allow?.length ? { restrict: this.allow.map((a) => allowRule(a, this.space ?? undefined)) } : {}),
-      ...(this.ttl ? { ttlDays: ttlDays(this.ttl) } : {}),
+      ...(restrict ? { restrict } : {}),
+      ...(days ? { ttlDays: days } : {}),
     })) as any;
     await this.emit(r, () => `${r.key}\n\nThis key is shown once: store it now. Use it with ME_API_KEY=<key>.${r.expiresAt ? `\nExpires ${r.expiresAt}.` : ''}`);
   }
@@ -124,7 +132,7 @@ export class ApiKeyListCommand extends MeCommand {
   static override usage = Command.Usage({ category, description: "List your keys and your service accounts' keys (never the secrets).", examples: [['All keys', '$0 apikey list']] });
   async execute() {
     const r = (await (await this.client()).call('apiKey.list', {})) as { keys: any[] };
-    await this.emit(r, () => table(r.keys.map((k) => ({ ...k, restriction: k.restriction ? k.restriction.map((x: any) => `${x.space ? x.space + ':' : ''}${x.tree || '/'}:${x.level}`).join(' ') : '' })), ['id', 'name', 'principalName', 'prefix', 'restriction', 'expiresAt', 'lastUsedAt']));
+    await this.emit(r, () => table(r.keys.map((k) => ({ ...k, restriction: k.restriction ? k.restriction.map((x: any) => `${x.space ? x.space + ':' : ''}${x.tree || '/'}:${x.level}`).join(' ') : '' })), ['id', 'name', ['principalName', 'ACTS AS'], 'prefix', 'restriction', ['expiresAt', 'EXPIRES'], ['lastUsedAt', 'LAST USED']]));
   }
 }
 
@@ -134,6 +142,6 @@ export class ApiKeyRevokeCommand extends MeCommand {
   id = Option.String({ name: 'id' });
   async execute() {
     const r = await (await this.client()).call('apiKey.revoke', { id: this.id });
-    await this.emit(r, () => `Revoked ${this.id}.`);
+    await this.emit(r, () => `Revoked API key ${this.id}; it stops working at once.`);
   }
 }

@@ -1,15 +1,25 @@
 import { Command, Option, UsageError, type CommandClass } from 'clipanion';
 import type { Client } from '../client/index.js';
-import type { JsonSchema, OpSpec } from '../spec/types.js';
+import type { OpSpec } from '../spec/types.js';
+import { ask, Cancelled } from '../util/confirm.js';
+import { during, timeContext, TimeError, type TimeContext } from '../util/time.js';
+import { renderResult } from '../util/render.js';
 import { MeCommand } from './base.js';
+import { kebab, parseFlag, planFlags } from './flags.js';
 
 // Commands derived from operation contracts: every input property becomes a flag (its JSON Schema
-// type decides how the flag's text is parsed); the server validates the values against the contract.
-// Hand-written UX (positional arguments, aliases, routing between contracts) is layered on top.
+// type decides how the flag's text is parsed and checked); the server validates again. Hand-written
+// UX (positional arguments, aliases, routing between contracts, confirmations) is layered on top.
+// Order of work: parse and check everything typed → route (may read, e.g. resolve a path, and asks
+// for confirmation) → the one call that changes anything.
+
+export { kebab };
 
 export interface Positional {
   /** The input property it fills (or a UX-only name that `route` consumes). */
   name: string;
+  /** How help shows it, e.g. `id|path` (default: the name). */
+  label?: string;
   required?: boolean;
   /** Takes all remaining words, joined with spaces. */
   rest?: boolean;
@@ -19,6 +29,7 @@ export interface Extra {
   flag: string;
   kind: 'boolean' | 'string';
   description: string;
+  placeholder?: string;
 }
 
 export interface Overlay {
@@ -31,9 +42,17 @@ export interface Overlay {
   /** Read this property from stdin when it was not given and stdin is not a terminal. */
   stdin?: string;
   examples: [string, string][];
+  /** One line for help, when the command does more than the operation's summary says. */
+  summary?: string;
   details?: string;
-  /** Picks the operation and params to call (e.g. id vs path); default: the primary op with the flags. */
+  /**
+   * Picks the operation and params to call (e.g. id vs path), after every typed value was checked.
+   * It may read (resolve a path, count what a delete would remove) and ask for confirmation; the
+   * call it returns is the only one that changes anything.
+   */
   route?: (input: RouteInput) => Promise<{ op: string; params: Record<string, unknown> }>;
+  /** The human text for the result (default: renderResult). */
+  render?: (op: string, result: any, input: RouteInput) => Promise<string> | string;
 }
 
 export interface RouteInput {
@@ -41,74 +60,11 @@ export interface RouteInput {
   positional: Record<string, string | undefined>;
   extras: Record<string, unknown>;
   client: () => Promise<Client>;
-}
-
-export const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-
-interface FlagPlan {
-  prop: string;
-  flag: string;
-  kind: 'boolean' | 'number' | 'string' | 'list' | 'json';
-  nullable: boolean;
-  required: boolean;
-  description: string;
-}
-
-function unwrap(s: JsonSchema): { schema: JsonSchema; nullable: boolean } {
-  const alts = s.anyOf ?? s.oneOf;
-  if (!alts) return { schema: s, nullable: false };
-  const nonNull = alts.filter((a) => a.type !== 'null');
-  return { schema: nonNull.length === 1 ? { ...nonNull[0], description: s.description ?? nonNull[0]!.description } : s, nullable: nonNull.length < alts.length };
-}
-
-export function planFlags(spec: OpSpec, hide: string[] = []): FlagPlan[] {
-  const props = spec.input.properties ?? {};
-  const required = new Set(spec.input.required ?? []);
-  return Object.entries(props)
-    // `space` is the global --space option (sent as X-Me-Space), never a per-command flag.
-    .filter(([p]) => p !== 'space')
-    .filter(([p]) => !hide.includes(p))
-    .map(([prop, raw]) => {
-      const { schema, nullable } = unwrap(raw);
-      const t = Array.isArray(schema.type) ? schema.type.find((x) => x !== 'null') : schema.type;
-      const kind: FlagPlan['kind'] =
-        t === 'boolean' ? 'boolean'
-        : t === 'integer' || t === 'number' ? 'number'
-        : t === 'string' ? 'string'
-        : t === 'array' && (schema.items?.type === 'string' || schema.items?.enum) ? 'list'
-        : 'json';
-      const bits = [schema.description ?? raw.description ?? ''];
-      if (schema.enum) bits.push(`one of: ${schema.enum.join(', ')}`);
-      if (schema.items?.enum) bits.push(`any of: ${schema.items.enum.join(', ')} (repeat or comma-separate)`);
-      if (kind === 'json') bits.push('(JSON)');
-      if (nullable) bits.push('("null" clears it)');
-      if (schema.default !== undefined || raw.default !== undefined) bits.push(`default: ${JSON.stringify(schema.default ?? raw.default)}`);
-      return { prop, flag: `--${kebab(prop)}`, kind, nullable, required: required.has(prop), description: bits.filter(Boolean).join(' ') };
-    });
-}
-
-function parseFlag(plan: FlagPlan, value: unknown): unknown {
-  if (value === undefined) return undefined;
-  if (plan.nullable && value === 'null') return null;
-  switch (plan.kind) {
-    case 'boolean':
-      return value;
-    case 'number': {
-      const n = Number(value);
-      if (value === '' || !Number.isFinite(n)) throw new UsageError(`${plan.flag} expects a number, got "${value}"`);
-      return n;
-    }
-    case 'list':
-      return (value as string[]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-    case 'json':
-      try {
-        return JSON.parse(value as string);
-      } catch {
-        throw new UsageError(`${plan.flag} expects JSON, e.g. ${plan.prop === 'meta' ? `'{"source":"slack"}'` : `'{"start":"2025-01-01T00:00:00Z"}'`}; got: ${value}`);
-      }
-    default:
-      return value;
-  }
+  /** stdin is a terminal: a person can answer a question. */
+  interactive: boolean;
+  /** Asks a yes/no question on the terminal (default no). */
+  ask: (question: string) => Promise<boolean>;
+  note: (text: string) => void;
 }
 
 async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
@@ -117,20 +73,45 @@ async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Flags every command of an operation with times gets: the zone for zone-less times, and --during for search. */
+function timeExtras(spec: OpSpec): Record<string, Extra> {
+  const props = spec.input.properties ?? {};
+  const hasTime = 'temporal' in props || JSON.stringify(props.memories ?? {}).includes('"temporal"') || Object.values(props).some((p) => p.format === 'date-time');
+  if (!hasTime) return {};
+  const out: Record<string, Extra> = {
+    tz: { flag: '--tz', kind: 'string', placeholder: '<zone>', description: 'Time zone for times typed without one, e.g. Europe/Paris. Default: UTC.' },
+  };
+  if (spec.name === 'memory.search') {
+    out.during = {
+      flag: '--during', kind: 'string', placeholder: '<period>',
+      description: 'Only memories whose time overlaps a day (2027-03-01), month (2027-03), year (2027) or range (2027-03-01..2027-03-15, end day included).',
+    };
+  }
+  return out;
+}
+
 /** Builds the clipanion command class for one contract plus its UX overlay. */
 export function deriveCommand(spec: OpSpec, overlay: Overlay): CommandClass {
   const flags = planFlags(spec, overlay.hide);
   const positional = overlay.positional ?? [];
-  const extras = overlay.extras ?? {};
+  const extras = { ...timeExtras(spec), ...overlay.extras };
   const category = spec.endpoint === 'memory' && spec.name.startsWith('memory.') ? 'Memories' : 'Other';
+  const placeholders: Record<string, string> = {};
+  const choices: Record<string, string[]> = {};
+  for (const f of flags) {
+    placeholders[f.flag] = f.placeholder;
+    if (f.choices) choices[f.flag] = f.choices;
+  }
+  for (const e of Object.values(extras)) if (e.placeholder) placeholders[e.flag.split(',').find((n) => n.startsWith('--'))!] = e.placeholder;
 
   class Derived extends MeCommand {
     static override paths = overlay.paths;
+    static placeholders = placeholders;
+    static choices = choices;
     static override usage = Command.Usage({
       category,
-      description: spec.summary,
-      details: [spec.description, overlay.details].filter(Boolean).join('\n\n') + `\n\nOperation: \`${spec.name}\`.` +
-        (overlay.paths.length > 1 ? ` Also available as ${overlay.paths.slice(1).map((p) => `\`me ${p.join(' ')}\``).join(', ')}.` : ''),
+      description: overlay.summary ?? spec.summary,
+      details: [spec.description, overlay.details].filter(Boolean).join('\n\n') + `\n\nOperation: \`${spec.name}\`.`,
       examples: overlay.examples,
     });
 
@@ -147,46 +128,81 @@ export function deriveCommand(spec: OpSpec, overlay: Overlay): CommandClass {
         self[`extra_${key}`] = e.kind === 'boolean' ? Option.Boolean(e.flag, false, { description: e.description }) : Option.String(e.flag, { description: e.description });
       }
       for (const p of positional) {
-        self[`pos_${p.name}`] = p.rest ? Option.Rest({ name: p.name }) : Option.String({ name: p.name, required: p.required ?? false });
+        const name = p.label ?? p.name;
+        self[`pos_${p.name}`] = p.rest ? Option.Rest({ name }) : Option.String({ name, required: p.required ?? false });
       }
     }
 
-    async execute(): Promise<number> {
+    /** Everything typed, parsed and checked; throws UsageError before anything is sent. */
+    private async collect(tc: TimeContext) {
       const self = this as unknown as Record<string, unknown>;
       const params: Record<string, unknown> = {};
       for (const f of flags) {
-        const v = parseFlag(f, self[`flag_${f.prop}`]);
+        const v = parseFlag(f, self[`flag_${f.prop}`], tc);
         if (v !== undefined) params[f.prop] = v;
       }
       const pos: Record<string, string | undefined> = {};
       for (const p of positional) {
         const v = self[`pos_${p.name}`];
         pos[p.name] = p.rest ? ((v as string[]).length ? (v as string[]).join(' ') : undefined) : (v as string | undefined);
-        const prop = spec.input.properties?.[p.name];
-        if (prop && pos[p.name] !== undefined) {
+        if (spec.input.properties?.[p.name] && pos[p.name] !== undefined) {
           if (params[p.name] !== undefined) throw new UsageError(`give ${p.name} either as an argument or as --${kebab(p.name)}, not both`);
           const plan = flags.find((f) => f.prop === p.name) ?? planFlags(spec).find((f) => f.prop === p.name)!;
-          params[p.name] = parseFlag(plan, pos[p.name]);
+          params[p.name] = parseFlag({ ...plan, flag: `<${p.label ?? p.name}>` }, pos[p.name], tc);
+        }
+      }
+      const ex: Record<string, unknown> = {};
+      for (const key of Object.keys(extras)) ex[key] = self[`extra_${key}`];
+      if (typeof ex.during === 'string') {
+        if (params.temporal !== undefined) throw new UsageError('pass --during or --temporal, not both');
+        try {
+          params.temporal = during(ex.during, tc);
+        } catch (err) {
+          throw err instanceof TimeError ? new UsageError(`--during: ${err.message}`) : err;
         }
       }
       if (overlay.stdin && params[overlay.stdin] === undefined && !(this.context.stdin as { isTTY?: boolean }).isTTY) {
         const text = await readStdin(this.context.stdin);
         if (text) params[overlay.stdin] = text;
       }
-      const ex: Record<string, unknown> = {};
-      for (const key of Object.keys(extras)) ex[key] = self[`extra_${key}`];
-      const { op, params: finalParams } = overlay.route
-        ? await overlay.route({ params, positional: pos, extras: ex, client: () => this.client() })
-        : { op: spec.name, params };
-      if (op === spec.name) {
-        for (const f of planFlags(spec)) {
-          if (f.required && finalParams[f.prop] === undefined && f.prop !== 'space') {
-            const asArg = positional.some((p) => p.name === f.prop);
-            throw new UsageError(`missing ${asArg ? `<${f.prop}> (or ${f.flag})` : f.flag}: ${f.description}`);
-          }
+      // Required inputs of the operation itself (a positional may stand for a hidden one).
+      for (const f of planFlags(spec, overlay.hide)) {
+        if (f.required && params[f.prop] === undefined) {
+          const asArg = positional.find((p) => p.name === f.prop);
+          throw new UsageError(`missing ${asArg ? `<${asArg.label ?? f.prop}> (or ${f.flag})` : `${f.flag} ${f.placeholder}`}: ${f.description}`);
         }
       }
-      await this.callAndEmit(op, finalParams);
+      return { params, pos, ex };
+    }
+
+    async execute(): Promise<number> {
+      const self = this as unknown as Record<string, unknown>;
+      let tc: TimeContext;
+      try {
+        tc = timeContext((self.extra_tz as string | undefined) ?? 'UTC');
+      } catch (err) {
+        throw new UsageError(`--tz: ${(err as Error).message}`);
+      }
+      const { params, pos, ex } = await this.collect(tc);
+      if (tc.assumedZone && !self.extra_tz) this.note('note: times without a zone were read as UTC (pass --tz <zone> to change that).');
+      const interactive = Boolean((this.context.stdin as { isTTY?: boolean }).isTTY);
+      const input: RouteInput = {
+        params, positional: pos, extras: ex, interactive,
+        client: () => this.client(),
+        ask: (q) => ask(this.context.stdin, this.context.stderr, q),
+        note: (t) => this.note(t),
+      };
+      let call: { op: string; params: Record<string, unknown> };
+      try {
+        call = overlay.route ? await overlay.route(input) : { op: spec.name, params };
+      } catch (err) {
+        if (!(err instanceof Cancelled)) throw err;
+        this.note(err.message);
+        return 1;
+      }
+      const client = await this.client();
+      const result = await client.call(call.op, call.params);
+      await this.emit(result, () => (overlay.render ? overlay.render(call.op, result, input) : renderResult(call.op, result)));
       return 0;
     }
   }

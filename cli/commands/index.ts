@@ -1,5 +1,7 @@
 import type { CommandClass } from 'clipanion';
 import { ApiKeyCreateCommand, ApiKeyListCommand, ApiKeyRevokeCommand, GrantListCommand, GrantRemoveCommand, GrantSetCommand } from './access.js';
+import { CompletionCommand } from './completion.js';
+import { DoctorCommand } from './doctor.js';
 import { EditCommand } from './edit.js';
 import { InviteAcceptCommand, InviteCreateCommand, InviteListCommand, InviteRevokeCommand } from './invite.js';
 import { ServeCommand } from './serve.js';
@@ -10,7 +12,7 @@ import { ConnectorListCommand, ConnectorRevokeCommand, McpCommand, McpInstallCom
 
 /** The hand-written commands (the memory commands are derived from the contracts, see memory.ts). */
 export const staticCommands: CommandClass[] = [
-  LoginCommand, LogoutCommand, WhoamiCommand, StatusCommand, VersionCommand, ServeCommand,
+  LoginCommand, LogoutCommand, WhoamiCommand, StatusCommand, DoctorCommand, VersionCommand, ServeCommand, CompletionCommand,
   SpaceListCommand, SpaceCreateCommand, SpaceRenameCommand, SpaceDeleteCommand, SpaceUseCommand,
   GrantSetCommand, GrantRemoveCommand, GrantListCommand,
   ApiKeyCreateCommand, ApiKeyListCommand, ApiKeyRevokeCommand,

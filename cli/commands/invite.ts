@@ -2,6 +2,7 @@ import { Command, Option, UsageError } from 'clipanion';
 import { table } from '../util/render.js';
 import { ttlDays } from './access.js';
 import { MeCommand } from './base.js';
+import { checkPath } from './flags.js';
 
 const category = 'Spaces';
 const LINK = /^inv\./;
@@ -26,15 +27,22 @@ export class InviteCreateCommand extends MeCommand {
   role = Option.String('--role', { description: 'member (default) or admin' });
   ttl = Option.String('--ttl', { description: 'Validity, e.g. 7d (default), at most 90d' });
   maxUses = Option.String('--max-uses', { description: 'Link invitations: how many people may redeem it (default 1)' });
+  static choices = { '--level': ['read', 'write', 'owner'], '--role': ['member', 'admin'] };
   async execute() {
-    const r = (await (await this.client()).call('invite.create', {
+    if (this.level && !['read', 'write', 'owner'].includes(this.level)) throw new UsageError(`--level takes read, write or owner; got "${this.level}"`);
+    if (this.role && !['member', 'admin'].includes(this.role)) throw new UsageError(`--role takes member or admin; got "${this.role}"`);
+    if (this.tree) checkPath('--tree', this.tree, 'tree');
+    const maxUses = this.maxUses === undefined ? undefined : Number(this.maxUses);
+    if (maxUses !== undefined && (!Number.isInteger(maxUses) || maxUses < 1)) throw new UsageError(`--max-uses expects a whole number of at least 1, got "${this.maxUses}"`);
+    const params = {
       ...(this.email ? { email: this.email } : {}),
       ...(this.tree ? { tree: this.tree } : {}),
       ...(this.level ? { level: this.level } : {}),
       ...(this.role ? { role: this.role } : {}),
       ...(this.ttl ? { ttlDays: ttlDays(this.ttl) } : {}),
-      ...(this.maxUses ? { maxUses: Number(this.maxUses) } : {}),
-    })) as any;
+      ...(maxUses !== undefined ? { maxUses } : {}),
+    };
+    const r = (await (await this.client()).call('invite.create', params)) as any;
     await this.emit(r, () =>
       r.link
         ? `${r.link}\n\nThis invitation link is shown once. The invitee runs: me invite accept ${r.link}\nIt expires ${r.expiresAt}.`
@@ -52,7 +60,7 @@ export class InviteListCommand extends MeCommand {
   pending = Option.Boolean('--pending', false, { description: 'Invitations addressed to your (verified) email' });
   async execute() {
     const r = (await (await this.client()).call(this.pending ? 'invite.pending' : 'invite.list', {})) as { invitations: any[] };
-    await this.emit(r, () => table(r.invitations.map((i) => ({ ...i, to: i.email ?? `link (${i.uses}/${i.maxUses})`, state: i.revoked ? 'revoked' : Date.parse(i.expiresAt) < Date.now() ? 'expired' : 'open' })), ['id', 'space', 'to', 'level', 'tree', 'state', 'expiresAt']));
+    await this.emit(r, () => table(r.invitations.map((i) => ({ ...i, to: i.email ?? `link (${i.uses}/${i.maxUses})`, state: i.revoked ? 'revoked' : Date.parse(i.expiresAt) < Date.now() ? 'expired' : 'open' })), ['id', 'space', 'to', 'level', 'tree', 'state', ['expiresAt', 'EXPIRES']]));
   }
 }
 

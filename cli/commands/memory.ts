@@ -1,15 +1,18 @@
 import { UsageError } from 'clipanion';
 import type { OpSpec } from '../spec/types.js';
 import { UUID } from './base.js';
-import { deriveCommand, kebab, type Overlay, type RouteInput } from './derive.js';
+import { deleteOne, deleteTree, renderDelete } from './delete.js';
+import { deriveCommand, kebab, type Extra, type Overlay, type RouteInput } from './derive.js';
+import { checkPath } from './flags.js';
 
 // The memory commands: one per memory contract (`me memory <name>`), plus the hand-written UX below
 // (positional arguments, id-or-path, aliases such as `me search`, `me tree`, `me get`).
 
 /** An argument that is either a memory id or the path of a named memory; paths resolve to ids. */
-async function resolveId(ref: string | undefined, r: RouteInput, what = 'memory'): Promise<string> {
-  if (!ref) throw new UsageError(`missing <id|path>: the ${what} id, or the path of a named memory such as /notes/todo`);
+async function resolveId(ref: string | undefined, r: RouteInput): Promise<string> {
+  if (!ref) throw new UsageError('missing <id|path>: a memory id, or the path of a named memory such as /notes/todo');
   if (UUID.test(ref)) return ref;
+  checkPath('<id|path>', ref, 'memory');
   const client = await r.client();
   const m = (await client.call('memory.getByPath', { path: ref })) as { id: string };
   return m.id;
@@ -19,13 +22,18 @@ const byIdOrPath = (idOp: string, pathOp: string) => async (r: RouteInput) => {
   const ref = r.positional.ref ?? (r.params.id as string | undefined);
   if (!ref) throw new UsageError('missing <id|path>: a memory id, or the path of a named memory such as /notes/todo');
   const { id: _id, ...rest } = r.params;
-  return UUID.test(ref) ? { op: idOp, params: { ...rest, id: ref } } : { op: pathOp, params: { ...rest, path: ref } };
+  if (UUID.test(ref)) return { op: idOp, params: { ...rest, id: ref } };
+  checkPath('<id|path>', ref, 'memory');
+  return { op: pathOp, params: { ...rest, path: ref } };
 };
 
 const withResolvedId = (op: string) => async (r: RouteInput) => {
   const id = await resolveId(r.positional.ref ?? (r.params.id as string | undefined), r);
   return { op, params: { ...r.params, id } };
 };
+
+const yes: Record<string, Extra> = { yes: { flag: '--yes,-y', kind: 'boolean', description: 'Do not ask for confirmation (required for a tree delete when not at a terminal)' } };
+const ref = { name: 'ref', label: 'id|path', required: true };
 
 export const overlays: Overlay[] = [
   {
@@ -43,7 +51,8 @@ export const overlays: Overlay[] = [
   {
     op: 'memory.get',
     paths: [['memory', 'get'], ['get']],
-    positional: [{ name: 'ref', required: true }],
+    summary: 'Fetch one memory by id or path.',
+    positional: [ref],
     hide: ['id'],
     route: byIdOrPath('memory.get', 'memory.getByPath'),
     examples: [
@@ -55,7 +64,7 @@ export const overlays: Overlay[] = [
   {
     op: 'memory.update',
     paths: [['memory', 'update']],
-    positional: [{ name: 'ref', required: true }],
+    positional: [ref],
     hide: ['id'],
     route: withResolvedId('memory.update'),
     examples: [
@@ -67,29 +76,57 @@ export const overlays: Overlay[] = [
   {
     op: 'memory.delete',
     paths: [['memory', 'delete']],
-    positional: [{ name: 'ref', required: true }],
+    summary: 'Delete a memory by id or path.',
+    positional: [ref],
     hide: ['id'],
-    route: byIdOrPath('memory.delete', 'memory.deleteByPath'),
+    extras: yes,
+    route: (r) => deleteOne(r.positional.ref!, r),
+    render: renderDelete,
     examples: [['Delete by path', '$0 memory delete /team/process/deploys']],
+    details: 'At a terminal it shows the memory and asks first (--yes skips that).',
+  },
+  {
+    op: 'memory.deleteByPath',
+    paths: [['memory', 'delete-by-path']],
+    extras: yes,
+    route: (r) => deleteOne(r.params.path as string, r),
+    render: renderDelete,
+    examples: [['Delete a named memory', '$0 memory delete-by-path --path /notes/todo']],
+    details: 'At a terminal it shows the memory and asks first (--yes skips that).',
   },
   {
     op: 'memory.deleteTree',
     paths: [['memory', 'rm'], ['rm']],
-    positional: [{ name: 'target', required: true }],
+    summary: 'Delete a memory, or with -r a tree and everything below it.',
+    positional: [{ name: 'target', label: 'id|path|tree', required: true }],
     hide: ['tree'],
-    extras: { recursive: { flag: '-r,--recursive', kind: 'boolean', description: 'Delete the whole tree at <target> (memory.deleteTree)' } },
+    extras: { recursive: { flag: '-r,--recursive', kind: 'boolean', description: 'Delete the whole tree at <target> with everything below it' }, ...yes },
     route: async (r) => {
       const target = r.positional.target!;
-      if (r.extras.recursive) return { op: 'memory.deleteTree', params: { ...r.params, tree: target } };
+      if (r.extras.recursive) return deleteTree(target, r);
       if (r.params.dryRun || r.params.confirm) throw new UsageError('--dry-run and --confirm apply to a recursive delete: add -r');
-      return UUID.test(target) ? { op: 'memory.delete', params: { id: target } } : { op: 'memory.deleteByPath', params: { path: target } };
+      return deleteOne(target, r);
     },
+    render: renderDelete,
     examples: [
       ['Delete one memory by path', '$0 rm /notes/todo'],
       ['See how many memories a tree delete would remove', '$0 rm -r /scratch --dry-run'],
-      ['Delete a tree', '$0 memory rm -r /scratch'],
+      ['Delete a tree without being asked (scripts)', '$0 rm -r /scratch --yes'],
     ],
-    details: 'Without -r, <target> is one memory (id or path); with -r it is a tree, deleted with everything below it.',
+    details:
+      'Without -r, <target> is one memory (id or path); with -r it is a tree, deleted with everything below it. ' +
+      'At a terminal it shows what will be deleted (how many, and the first paths) and asks; --yes skips that, ' +
+      'and without a terminal a tree delete needs --yes. Afterwards it prints the ids it removed; `me trash` lists ' +
+      'deleted memories and `me restore` brings them back.',
+  },
+  {
+    op: 'memory.deleteTree',
+    paths: [['memory', 'delete-tree']],
+    extras: yes,
+    route: (r) => deleteTree(r.params.tree as string, r),
+    render: renderDelete,
+    examples: [['Delete a subtree (count first with --dry-run)', '$0 memory delete-tree --tree /scratch --dry-run']],
+    details: 'At a terminal it shows what will be deleted and asks; without a terminal it needs --yes.',
   },
   {
     op: 'memory.search',
@@ -104,7 +141,7 @@ export const overlays: Overlay[] = [
   {
     op: 'memory.tree',
     paths: [['memory', 'tree'], ['tree']],
-    positional: [{ name: 'tree' }],
+    positional: [{ name: 'tree', label: 'path' }],
     examples: [
       ['The top of the space', '$0 tree'],
       ['Three levels below /projects', '$0 tree /projects --levels 3'],
@@ -113,7 +150,7 @@ export const overlays: Overlay[] = [
   {
     op: 'memory.count',
     paths: [['memory', 'count'], ['count']],
-    positional: [{ name: 'tree' }],
+    positional: [{ name: 'tree', label: 'path' }],
     examples: [['Memories under /projects', '$0 count /projects']],
   },
   {
@@ -131,15 +168,61 @@ export const overlays: Overlay[] = [
   {
     op: 'memory.history',
     paths: [['memory', 'history'], ['history']],
-    positional: [{ name: 'ref', required: true }],
+    summary: "A memory's change history (by id or path, also when deleted), or a tree's activity feed, newest first.",
+    positional: [{ name: 'ref', label: 'id|path' }],
     hide: ['id'],
-    route: withResolvedId('memory.history'),
-    examples: [['The versions of a memory', '$0 history /team/process/deploys']],
+    route: async (r) => {
+      const ref = r.positional.ref;
+      if (ref && (r.params.path !== undefined || r.params.tree !== undefined)) throw new UsageError('give a memory (<id|path>) or --tree, not both');
+      if (ref && !UUID.test(ref)) checkPath('<id|path>', ref, 'memory');
+      if (ref) return { op: 'memory.history', params: { ...r.params, ...(UUID.test(ref) ? { id: ref } : { path: ref }) } };
+      // No memory named: the activity feed of a tree (the whole space by default).
+      return { op: 'memory.history', params: r.params.path !== undefined ? r.params : { tree: '/', ...r.params } };
+    },
+    examples: [
+      ['The versions of a memory (also of a deleted one)', '$0 history /team/process/deploys'],
+      ['Everything that changed under a tree since Monday', '$0 history --tree /team --since 2025-03-03T00:00:00Z'],
+      ['The activity of the whole space', '$0 history'],
+    ],
+    details: 'With <id|path>, the versions of that memory; without, the activity feed of --tree (default: the whole space).',
+  },
+  {
+    op: 'memory.trash',
+    paths: [['memory', 'trash'], ['trash']],
+    positional: [{ name: 'tree', label: 'path' }],
+    examples: [
+      ['What was deleted lately', '$0 trash'],
+      ['Deleted under /projects in the last day', '$0 trash /projects --since 2025-03-03T00:00:00Z'],
+    ],
+    details: 'Restore what you find with `me restore`.',
+  },
+  {
+    op: 'memory.restore',
+    paths: [['memory', 'restore'], ['restore']],
+    positional: [{ name: 'refs', label: 'id|path', rest: true }],
+    hide: ['ids', 'path'],
+    route: async (r) => {
+      const refs = (r.positional.refs ?? '').split(' ').filter(Boolean);
+      if (refs.length && r.params.tree !== undefined) throw new UsageError('give memories (<id|path>…) or --tree, not both');
+      if (!refs.length && r.params.tree === undefined) throw new UsageError('missing <id|path>… or --tree: what to restore (see `me trash`)');
+      if (!refs.length) return { op: 'memory.restore', params: r.params };
+      if (refs.every((ref) => UUID.test(ref))) return { op: 'memory.restore', params: { ...r.params, ids: refs } };
+      if (refs.length > 1) throw new UsageError('restore one path at a time, or several ids');
+      checkPath('<id|path>', refs[0]!, 'memory');
+      return { op: 'memory.restore', params: { ...r.params, path: refs[0] } };
+    },
+    examples: [
+      ['Restore by path', '$0 restore /team/process/deploys'],
+      ['Restore by ids (as `me trash` or `me rm -r` printed them)', '$0 restore 0190f3c4-5b6a-7c8d-9e0f-123456789abc 0190f3c4-5b6a-7c8d-9e0f-123456789abd'],
+      ['Undo an `rm -r /scratch` of the last hour', '$0 restore --tree /scratch --since 2025-03-03T09:00:00Z'],
+      ['See what would come back', '$0 restore --tree /scratch --dry-run'],
+    ],
+    details: 'Takes memory ids, the path of one deleted named memory, or --tree for everything deleted under a tree.',
   },
   {
     op: 'memory.revert',
     paths: [['memory', 'revert'], ['revert']],
-    positional: [{ name: 'ref', required: true }, { name: 'version' }],
+    positional: [ref, { name: 'version' }],
     hide: ['id'],
     route: withResolvedId('memory.revert'),
     examples: [
@@ -154,8 +237,6 @@ export const overlays: Overlay[] = [
 const examples: Record<string, [string, string][]> = {
   'memory.batchCreate': [['Store two memories in one transaction', `$0 memory batch-create --memories '[{"content":"one","tree":"/a"},{"content":"two","tree":"/b","name":"two"}]'`]],
   'memory.getByPath': [['Fetch a named memory', '$0 memory get-by-path --path /team/process/deploys']],
-  'memory.deleteByPath': [['Delete a named memory', '$0 memory delete-by-path --path /notes/todo']],
-  'memory.deleteTree': [['Delete a subtree (count first with --dry-run)', '$0 memory delete-tree --tree /scratch --dry-run']],
   'memory.move': [['Move a subtree', '$0 memory move --from /inbox --to /archive/inbox']],
   'memory.copy': [['Copy a subtree', '$0 memory copy --from /templates/project --to /projects/beta']],
 };

@@ -1,4 +1,4 @@
-import { Command, Option } from 'clipanion';
+import { Command, Option, UsageError } from 'clipanion';
 import { MeError } from '../client/errors.js';
 import { normalizeServer, writeConfig } from '../util/config.js';
 import { generic } from '../util/render.js';
@@ -96,38 +96,52 @@ export class LoginCommand extends MeCommand {
   static override paths = [['login']];
   static override usage = Command.Usage({
     category: 'General',
-    description: 'Sign in with your browser (OAuth) and remember the server.',
+    description: 'Sign in with your browser (OAuth), or with a code on another device, and remember the server.',
     details:
       'Opens the sign-in page of the server in your browser and receives the result on a loopback address ' +
       '(http://127.0.0.1:<random port>/callback). With --no-browser the URL is printed instead; on a machine ' +
       'without a browser (SSH), open the URL anywhere, sign in, then paste the address the browser lands on ' +
-      '(it starts with http://127.0.0.1) into the terminal. The tokens are stored in the OS keychain, or in ' +
-      '~/.config/me/credentials.json (mode 0600) when there is none. Scripts and agents can use an API key ' +
-      'instead: ME_API_KEY=me.… (see `me apikey create --self`).',
+      '(it starts with http://127.0.0.1) into the terminal. With --device nothing is opened here: the command ' +
+      'prints a code and the address of the server\'s /device page; open it on any device (a phone works), sign ' +
+      'in, check the code and approve (RFC 8628). The server you sign in to becomes your default server. The ' +
+      'tokens are stored in the OS keychain, or in ~/.config/me/credentials.json (mode 0600) when there is none. ' +
+      'Scripts and agents can use an API key instead: ME_API_KEY=me.… (see `me apikey create --self`).',
     examples: [
       ['Sign in to the local server', '$0 login'],
       ['Sign in to another server, printing the URL', '$0 login --server https://me.example.com --no-browser'],
+      ['On a machine without a browser: approve a code on your phone', '$0 login --server https://me.example.com --device'],
     ],
   });
   noBrowser = Option.Boolean('--no-browser', false, { description: 'Print the sign-in URL instead of opening a browser' });
-  timeout = Option.String('--timeout', '300', { description: 'Seconds to wait for the sign-in (default 300)' });
+  device = Option.Boolean('--device', false, { description: 'Sign in with a code on another device (no browser needed here)' });
+  timeout = Option.String('--timeout', { description: 'Seconds to wait for the sign-in (default 300; with --device, until the code expires)' });
+  static placeholders = { '--timeout': '<seconds>' };
 
   async execute() {
+    if (this.timeout !== undefined && !/^\d+$/.test(this.timeout)) throw new UsageError(`--timeout is a number of seconds, got "${this.timeout}"`);
     const server = normalizeServer((await this.settings()).server);
     if (process.env.ME_API_KEY) this.note('note: ME_API_KEY is set and takes precedence over the login while it is set.');
-    const { login } = await import('../auth/login.js');
     const { saveTokenSet } = await import('../auth/store.js');
-    const set = await login({
-      server,
-      openBrowser: !this.noBrowser,
-      say: (l) => this.note(l),
-      paste: this.context.stdin,
-      timeoutMs: Number(this.timeout) * 1000,
-    });
+    const timeoutMs = this.timeout ? Number(this.timeout) * 1000 : undefined;
+    let set;
+    if (this.device) {
+      const { deviceLogin } = await import('../auth/device.js');
+      set = await deviceLogin({ server, say: (l) => this.note(l), openBrowser: false, timeoutMs });
+    } else {
+      const { login } = await import('../auth/login.js');
+      set = await login({
+        server,
+        openBrowser: !this.noBrowser,
+        say: (l) => this.note(l),
+        paste: this.context.stdin,
+        timeoutMs: timeoutMs ?? 300_000,
+      });
+    }
     const where = await saveTokenSet(set);
-    if (this.server) await writeConfig({ server });
-    const summary = { server, scope: set.scope ?? null, expiresAt: set.expiresAt ? new Date(set.expiresAt).toISOString() : null, stored: where };
-    await this.emit(summary, () => `Signed in to ${server} (tokens stored in the ${where === 'file' ? 'file ~/.config/me/credentials.json (0600)' : 'OS keychain'}).`);
+    // The server signed in to becomes the default, wherever it came from (--server, ME_SERVER, config).
+    const config = await writeConfig({ server });
+    const summary = { server, scope: set.scope ?? null, expiresAt: set.expiresAt ? new Date(set.expiresAt).toISOString() : null, stored: where, config };
+    await this.emit(summary, () => `Signed in to ${server} (tokens stored in the ${where === 'file' ? 'file ~/.config/me/credentials.json (0600)' : 'OS keychain'}; ${server} is now your default server).`);
     // stdin was read for a pasted URL: make sure it does not hold the process open.
     (this.context.stdin as { destroy?: () => void }).destroy?.();
   }

@@ -2,12 +2,15 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Command, Option, UsageError } from 'clipanion';
 import { MeError } from '../client/errors.js';
 import {
-  detectFormat, FORMATS, isDirectory, markdownFile, parseDocument, readMarkdownDir, renderMarkdown, writeFileMkdir,
-  type Format, type Item,
+  detectFormat, FORMATS, ImportError, isDirectory, markdownFile, parseDocument, parseMarkdown, readMarkdownDir, renderMarkdown, toMemoryInput,
+  whereOf, writeFileMkdir, type Format, type Item,
 } from '../io/formats.js';
 import { checkpoint } from '../io/checkpoint.js';
 import { progress } from '../util/progress.js';
+import { plural } from '../util/render.js';
+import { timeContext, type TimeContext } from '../util/time.js';
 import { MeCommand } from './base.js';
+import { checkPath } from './flags.js';
 
 const MAX_BATCH = 1000; // memory.batchCreate's limit
 const MAX_BATCH_BYTES = 700_000; // stay under the server's default 1 MB body limit
@@ -45,13 +48,18 @@ export class ImportCommand extends MeCommand {
     description: 'Import memories from a Markdown directory, JSON, NDJSON or YAML.',
     details:
       'A directory is read as Markdown: folders become the tree, the file name (without .md) the name, and YAML ' +
-      'front matter the meta (the keys `temporal` and `unnamed` are reserved). JSON and YAML hold a list of ' +
-      '{tree, name, content, meta, temporal} (or {path, content, …}); NDJSON one such object per line; `-` reads ' +
-      'stdin. Memories are written in batches (memory.batchCreate, all-or-nothing per batch) with a progress bar. ' +
-      'Named memories make an import idempotent and resumable: run it again after an interruption and existing ' +
-      'ones are replaced (default) or kept (--on-conflict ignore). An interrupted import also remembers what it ' +
-      'stored (a checkpoint under ~/.cache/me/imports), and the next run of the same import skips that, so ' +
-      'unnamed memories are not stored twice either.',
+      'front matter the meta (the keys `temporal` and `unnamed` are reserved). Names: a file or folder name that is ' +
+      'not a valid name keeps its letters, digits, _ . and -, loses accents (é → e), and every space or other character ' +
+      'becomes _ ("My Notes.md" → My_Notes); the import lists every file it renamed. Export writes <name>.md, so an ' +
+      'export imports back to the same paths. Times (`temporal`, in front matter or files) may be a date (2027-03-01), ' +
+      'a date-time with or without a zone (without one it is read in --tz, UTC by default), a range A..B, or ' +
+      '{start, end}. JSON and YAML hold a list of {tree, name, content, meta, temporal} (or {path, content, …}); ' +
+      'NDJSON one such object per line; `-` reads stdin. Every memory is checked before anything is sent (a problem ' +
+      'names its file and line), and --dry-run runs exactly those checks. Memories are written in batches ' +
+      '(memory.batchCreate, all-or-nothing per batch) with a progress bar. Named memories make an import idempotent ' +
+      'and resumable: run it again and unchanged ones stay as they are (no new version), changed ones are replaced ' +
+      '(default) or kept (--on-conflict ignore). An interrupted import also remembers what it stored (a checkpoint ' +
+      'under ~/.cache/me/imports), and the next run of the same import skips that, so unnamed memories are not stored twice either.',
     examples: [
       ['Import a folder of notes under /notes', '$0 import ./notes --tree /notes'],
       ['Import an export from another space', '$0 import backup.ndjson --space team-notes'],
@@ -63,37 +71,57 @@ export class ImportCommand extends MeCommand {
   tree = Option.String('--tree', { description: 'Tree prefix to put everything under, e.g. /notes' });
   onConflict = Option.String('--on-conflict', 'replace', { description: 'For named memories that exist: replace (default), ignore or error' });
   batch = Option.String('--batch', '500', { description: `Memories per request (1-${MAX_BATCH}, default 500)` });
-  dryRun = Option.Boolean('--dry-run', false, { description: 'Parse and count only' });
+  dryRun = Option.Boolean('--dry-run', false, { description: 'Read and check everything exactly as a real import would, then stop before writing' });
+  tz = Option.String('--tz', { description: 'Time zone for times written without one (front matter, files), e.g. Europe/Paris. Default: UTC.' });
+  static placeholders = { '--format': `<${FORMATS.join('|')}>` };
+  static choices = { '--format': FORMATS, '--on-conflict': ['replace', 'ignore', 'error'] };
 
   async execute() {
-    if (!['replace', 'ignore', 'error'].includes(this.onConflict)) throw new UsageError('--on-conflict is replace, ignore or error');
+    if (!['replace', 'ignore', 'error'].includes(this.onConflict)) throw new UsageError(`--on-conflict takes replace, ignore or error; got "${this.onConflict}"`);
     const batchSize = Number(this.batch);
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH) throw new UsageError(`--batch is a number from 1 to ${MAX_BATCH}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH) throw new UsageError(`--batch is a number from 1 to ${MAX_BATCH}; got "${this.batch}"`);
+    if (this.format && !FORMATS.includes(this.format as Format)) throw new UsageError(`--format takes ${FORMATS.join(', ')}; got "${this.format}"`);
+    if (this.tree) checkPath('--tree', this.tree, 'tree');
+    let tc: TimeContext;
+    try {
+      tc = timeContext(this.tz ?? 'UTC');
+    } catch (err) {
+      throw new UsageError(`--tz: ${(err as Error).message}`);
+    }
     if (this.source !== '-') statSync(this.source); // a missing source is a clear "no such file" error
     const format = (this.format ?? (this.source === '-' ? 'ndjson' : detectFormat(this.source, isDirectory(this.source)))) as Format;
-    if (!FORMATS.includes(format)) throw new UsageError(`--format is one of ${FORMATS.join(', ')}`);
 
     let items: Item[];
     let skipped = 0;
+    const renamedItems: [string, Item][] = [];
     if (format === 'md') {
       if (!isDirectory(this.source)) {
-        readFileSync(this.source); // a clear ENOENT when it does not exist
-        const { parseMarkdown } = await import('../io/formats.js');
         const base = this.source.split(/[\\/]/).pop()!;
-        items = [await parseMarkdown(readFileSync(this.source, 'utf8'), '/', base)];
+        items = [await parseMarkdown(readFileSync(this.source, 'utf8'), '/', base, { file: this.source, tc })];
       } else {
-        items = await readMarkdownDir(this.source, (f, why) => {
+        items = await readMarkdownDir(this.source, tc, (f, why) => {
           skipped++;
           this.note(`skipped ${f}: ${why}`);
-        });
+        }, (file, item) => renamedItems.push([file, item]));
       }
     } else {
       const text = this.source === '-' ? await readAll(this.context.stdin) : readFileSync(this.source, 'utf8');
-      items = await parseDocument(text, format, this.source === '-' ? 'stdin' : this.source);
+      items = await parseDocument(text, format, this.source === '-' ? 'stdin' : this.source, tc);
     }
-    items = items.map((it) => ({ ...it, tree: joinTree(this.tree, it.tree) }));
+    for (const it of items) it.tree = joinTree(this.tree, it.tree);
+    const renamed = renamedItems.map(([file, it]) => `${file} → ${it.tree.replace(/\/+$/, '')}/${it.name}`);
+    if (tc.assumedZone && !this.tz) this.note('note: times without a zone were read as UTC (pass --tz <zone> to change that).');
+    if (renamed.length) {
+      this.note(`note: ${renamed.length === 1 ? '1 file name was' : `${renamed.length} file names were`} changed into valid memory names (spaces and other characters become _; see \`me import --help\`):\n` +
+        renamed.slice(0, 5).map((r) => `  ${r}`).join('\n') + (renamed.length > 5 ? `\n  … and ${renamed.length - 5} more` : ''));
+    }
+    // Everything is checked before anything is sent, with the operation's own schema: a dry run
+    // reports exactly what the real run would reject.
+    const { importProblems, describeProblems, locateBatchError } = await import('../io/validate.js');
+    const problems = importProblems(items);
+    if (problems.length) throw new ImportError(describeProblems(problems));
     const unnamed = items.filter((i) => !i.name).length;
-    if (unnamed && !this.dryRun) this.note(`note: ${unnamed} memories have no name; importing them again would store them twice.`);
+    if (unnamed && !this.dryRun) this.note(`note: ${plural(unnamed, 'memory has', 'memories have')} no name; importing them again would store them twice.`);
 
     const settings = await this.settings();
     const { resolve } = await import('node:path');
@@ -101,39 +129,38 @@ export class ImportCommand extends MeCommand {
     const hashes = new Map(items.map((it) => [it, cp.hash(it)]));
     const resumed = items.filter((it) => cp.has(hashes.get(it)!)).length;
     if (resumed && !this.dryRun) {
-      this.note(`Resuming: ${resumed} memories were imported by an earlier, interrupted run; skipping them.`);
+      this.note(`Resuming: ${plural(resumed, 'memory was', 'memories were')} imported by an earlier, interrupted run; skipping them.`);
       items = items.filter((it) => !cp.has(hashes.get(it)!));
     }
-    const total = { items: items.length + resumed, created: 0, replaced: 0, ignored: 0, skipped, resumed, batches: 0 };
+    const total = { items: items.length + resumed, created: 0, replaced: 0, unchanged: 0, ignored: 0, skipped, resumed, batches: 0 };
     if (this.dryRun || !items.length) {
       if (!this.dryRun) cp.clear();
-      await this.emit({ ...total, dryRun: this.dryRun }, () => `${items.length} memories to import${this.dryRun ? ' (dry run: nothing written)' : ''}.`);
+      await this.emit({ ...total, dryRun: this.dryRun }, () =>
+        this.dryRun ? `${plural(items.length, 'memory', 'memories')} to import, all valid (dry run: nothing written).` : 'Nothing to import.');
       return 0;
     }
     const client = await this.client();
     const bar = progress('importing', items.length, this.context.stderr as NodeJS.WriteStream);
     let done = 0;
     for (const batch of chunk(items, batchSize)) {
-      const memories = batch.map((i) => ({
-        content: i.content,
-        tree: i.tree,
-        ...(i.name ? { name: i.name } : {}),
-        ...(i.meta ? { meta: i.meta } : {}),
-        ...(i.temporal ? { temporal: i.temporal } : {}),
-      }));
       try {
-        const r = (await client.call('memory.batchCreate', { memories, onConflict: this.onConflict as 'replace' })) as { created: number; replaced: number; ignored: number };
+        const r = (await client.call('memory.batchCreate', { memories: batch.map(toMemoryInput), onConflict: this.onConflict as 'replace' })) as { created: number; replaced: number; ignored: number; unchanged?: number };
         total.created += r.created;
         total.replaced += r.replaced;
         total.ignored += r.ignored;
+        total.unchanged += r.unchanged ?? 0;
       } catch (err) {
         bar.done();
         if (err instanceof MeError) {
           const first = batch[0]!;
-          err.details.data = {
-            ...err.details.data,
-            hint: `${done + resumed} of ${items.length + resumed} were imported before this batch (starting at ${joinTree(first.tree, first.name ?? '')}); fix the input and run the same import again to resume`,
-          };
+          const located = locateBatchError(err.message, err.details.data?.issues as { path: string[]; message: string }[] | undefined, batch);
+          throw new MeError(err.code, located, {
+            ...err.details,
+            data: {
+              ...err.details.data,
+              hint: `${done + resumed} of ${items.length + resumed} were imported before this batch (starting at ${whereOf(first)}); fix the input and run the same import again to resume`,
+            },
+          });
         }
         throw err;
       }
@@ -144,7 +171,8 @@ export class ImportCommand extends MeCommand {
     }
     bar.done();
     cp.clear();
-    await this.emit(total, () => `Imported ${items.length} memories: ${total.created} created, ${total.replaced} replaced, ${total.ignored} kept as they were.`);
+    await this.emit(total, () =>
+      `Imported ${plural(items.length, 'memory', 'memories')}: ${total.created} created, ${total.replaced} replaced, ${total.unchanged} unchanged, ${total.ignored} kept as they were.`);
     return 0;
   }
 }
@@ -175,10 +203,18 @@ export class ExportCommand extends MeCommand {
   target = Option.String({ name: 'target' });
   format = Option.String('--format,-f', { description: `One of ${FORMATS.join(', ')}` });
   tree = Option.String('--tree', { description: 'Only memories at or below this tree' });
+  static placeholders = { '--format': `<${FORMATS.join('|')}>` };
+  static choices = { '--format': FORMATS };
 
   async execute() {
-    const format = (this.format ?? (this.target === '-' ? 'ndjson' : /\.[a-z]+$/i.test(this.target) ? detectFormat(this.target, false) : 'md')) as Format;
-    if (!FORMATS.includes(format)) throw new UsageError(`--format is one of ${FORMATS.join(', ')}`);
+    if (this.format && !FORMATS.includes(this.format as Format)) throw new UsageError(`--format takes ${FORMATS.join(', ')}; got "${this.format}"`);
+    if (this.tree) checkPath('--tree', this.tree, 'tree');
+    let format: Format;
+    try {
+      format = (this.format ?? (this.target === '-' ? 'ndjson' : /\.[a-z]+$/i.test(this.target) ? detectFormat(this.target, false) : 'md')) as Format;
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
     if (format === 'md' && this.target === '-') throw new UsageError('Markdown exports go to a directory: give a directory path');
     const client = await this.client();
     const items: Exported[] = [];
@@ -212,7 +248,7 @@ export class ExportCommand extends MeCommand {
       writeFileSync(this.target, text);
     }
     const summary = { exported: items.length, format, target: this.target };
-    await this.emit(summary, () => `Exported ${items.length} memories to ${this.target} (${format}).`);
+    await this.emit(summary, () => `Exported ${plural(items.length, 'memory', 'memories')} to ${this.target} (${format}).`);
     return 0;
   }
 }

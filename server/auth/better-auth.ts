@@ -1,4 +1,4 @@
-import { oauthProvider } from '@better-auth/oauth-provider';
+import { oauthDeviceAuthorization, oauthProvider } from '@better-auth/oauth-provider';
 import { betterAuth, type BetterAuthOptions } from 'better-auth';
 import { APIError } from 'better-auth/api';
 import { genericOAuth, jwt } from 'better-auth/plugins';
@@ -133,6 +133,9 @@ export function createBetterAuth(s: BetterAuthSetup) {
           oauthClientAssertion: mapped('oauthClientAssertion'),
         },
       }),
+      // RFC 8628 device authorization grant for `me login --device`: codes are created and approved
+      // here (the /device page), tokens come from the OAuth provider's token endpoint like any other.
+      oauthDeviceAuthorization({ verificationUri: `${origin}/device`, schema: { deviceCode: mapped('deviceCode') } }),
       ...(config.oidc
         ? [genericOAuth({
             config: [{

@@ -1,8 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BetterAuthPlugin } from 'better-auth';
 import { createAuthEndpoint } from 'better-auth/api';
 import { setSessionCookie } from 'better-auth/cookies';
+import type { Hono } from 'hono';
 import { z } from 'zod';
+import type { EdgeEnv } from '../http/edge.js';
 import { hashToken } from './hash.js';
 
 const TTL_MS = 15 * 60_000;
@@ -52,4 +56,43 @@ export function ownerSignIn(links: OwnerLinks) {
       }),
     },
   } satisfies BetterAuthPlugin;
+}
+
+// A fresh link without a restart (`me serve --owner-link`). Proving local access to the data
+// directory is the credential: at boot the server writes a random secret (and its URL) into
+// $ME_DATA_DIR/owner-link.json, mode 0600; a loopback-only endpoint mints a link for whoever presents
+// that secret. An API key is never enough: it can be held by an agent on another machine.
+
+export const OWNER_LINK_FILE = 'owner-link.json';
+export const OWNER_LINK_ENDPOINT = '/api/v1/owner-link';
+
+const isLoopback = (addr: string | undefined) => !!addr && (addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.'));
+
+/** A new minting secret for this server's run. */
+export const newOwnerLinkSecret = () => randomBytes(32).toString('base64url');
+
+/** Writes {url, secret} for `me serve --owner-link`; returns the function that removes it. */
+export function publishOwnerLinkSecret(dataDir: string, url: string, secret: string): () => void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = join(dataDir, OWNER_LINK_FILE);
+  writeFileSync(file, JSON.stringify({ url, secret }) + '\n', { mode: 0o600 });
+  return () => rmSync(file, { force: true });
+}
+
+/** POST /api/v1/owner-link {secret} from this machine → {link}; 403 otherwise. */
+export function mountOwnerLinkMinter(app: Hono<EdgeEnv>, secret: string, mint: () => string | null) {
+  const expected = Buffer.from(secret);
+  app.post(OWNER_LINK_ENDPOINT, async (c) => {
+    const peer = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+    if (!isLoopback(peer) || c.req.header('x-forwarded-for') || c.req.header('forwarded')) {
+      return c.json({ error: 'owner links are minted only for requests from this machine' }, 403);
+    }
+    const given = Buffer.from(String(((await c.req.json().catch(() => ({}))) as { secret?: unknown }).secret ?? ''));
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return c.json({ error: `the secret does not match this server's ${OWNER_LINK_FILE}` }, 403);
+    }
+    const link = mint();
+    if (!link) return c.json({ error: 'identity providers are configured: owners sign in with them at /login' }, 409);
+    return c.json({ link });
+  });
 }

@@ -38,6 +38,10 @@ export const authModels = {
   oauthConsent: ['oauth_consent', ['clientId', 'userId', 'referenceId', 'resources', 'requestedUserInfoClaims',
     'scopes', 'createdAt', 'updatedAt']],
   oauthClientAssertion: ['oauth_client_assertion', ['expiresAt']],
+  // RFC 8628 device authorization (`me login --device`): oauthDeviceAuthorization's record, with the
+  // OAuth grant's own fields (resources, oauthClientId).
+  deviceCode: ['device_codes', ['deviceCode', 'userCode', 'userId', 'expiresAt', 'status', 'lastPolledAt', 'pollingInterval',
+    'clientId', 'scope', 'resources', 'oauthClientId']],
 } as const satisfies Record<string, readonly [string, readonly string[]]>;
 
 export type AuthModel = keyof typeof authModels;

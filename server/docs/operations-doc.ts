@@ -86,5 +86,22 @@ export function operationsMarkdown(): string {
     const result = fields(output);
     if (result.length) out.push('Result:', '', '| Field | Type | | Description |', '|---|---|---|---|', ...result, '');
   }
+  out.push(...errorsSection());
   return out.join('\n');
+}
+
+/** The reason catalogue (contracts/errors.ts): what `error.data.reason` can say, under which code. */
+function errorsSection(): string[] {
+  return [
+    '## Errors',
+    '',
+    'A failed call answers a JSON-RPC error whose `data.code` is the application code and `data.reason` a',
+    'stable reason from this list (decide on the reason, never on the message text). The message says what',
+    'was wrong and how to fix it; validation errors name the field.',
+    '',
+    '| Reason | Code | JSON-RPC code | Meaning |',
+    '|---|---|---|---|',
+    ...Object.entries(reasons).map(([reason, r]) => `| \`${reason}\` | \`${r.code}\` | ${errorCodes[r.code]} | ${cell(r.summary)} |`),
+    '',
+  ];
 }

@@ -1,6 +1,6 @@
 import { memoryCopy, memoryDeleteTree, memoryMove } from '../../contracts/memory.js';
 import { AppError } from '../../contracts/errors.js';
-import { showTree } from '../../contracts/paths.js';
+import { MAX_TREE_CHARS, MAX_TREE_LEVELS, showTree } from '../../contracts/paths.js';
 import { hasAccess, treeRefusal } from '../access/predicate.js';
 import { implement } from '../operations.js';
 import type { OpContext } from '../context.js';
@@ -11,7 +11,7 @@ import { inWriteTx } from './row.js';
 // Bulk operations need access to a whole subtree: the caller must hold the level on the
 // subtree's root itself. Acting on just the visible part would be surprising, and refusing only
 // when hidden rows exist would reveal them.
-async function requireSubtree(ctx: OpContext, tree: string, level: 1 | 2, verb: string) {
+export async function requireSubtree(ctx: OpContext, tree: string, level: 1 | 2, verb: string) {
   if (!(await hasAccess(ctx.sql, ctx.caller, ctx.space.id, level, tree))) {
     throw treeRefusal(ctx.caller, ctx.space.id, level, tree, `to ${verb} ${showTree(tree)} you need ${level === 2 ? 'write' : 'read'} access to all of it in space "${ctx.space.slug}"`);
   }
@@ -30,11 +30,11 @@ export const deleteTree = implement(memoryDeleteTree, async (input, ctx) => {
   }
   await requireSubtree(ctx, input.tree, 2, 'delete');
   if (input.dryRun) {
-    return { count: await countSubtree(ctx, input.tree), dryRun: true };
+    return { count: await countSubtree(ctx, input.tree), dryRun: true, ids: [] };
   }
   return inWriteTx(ctx, async (tx) => {
-    const result = await tx`delete from core.memory where space_id = ${ctx.space.id} and tree <@ ${input.tree}::ltree`;
-    return { count: result.count, dryRun: false };
+    const rows = await tx<{ id: string }[]>`delete from core.memory where space_id = ${ctx.space.id} and tree <@ ${input.tree}::ltree returning id`;
+    return { count: rows.length, dryRun: false, ids: rows.map((r) => r.id) };
   });
 });
 
@@ -46,10 +46,24 @@ function checkMove(from: string, to: string) {
   if (from === to) throw new AppError('VALIDATION_ERROR', '"from" and "to" are the same path');
 }
 
+/** Refuses a move or copy that would give some memory a path beyond the tree limits. */
+async function checkFits(ctx: OpContext, from: string, to: string) {
+  const [deepest] = await ctx.sql<{ levels: number; chars: number }[]>`
+    select coalesce(max(nlevel(tree)), 0)::int as levels, coalesce(max(length(tree::text)), 0)::int as chars
+    from core.memory where space_id = ${ctx.space.id} and tree <@ ${from}::ltree`;
+  const rest = (n: number, of: string) => n - (of ? of.split('.').length : 0);
+  const levels = (to ? to.split('.').length : 0) + rest(deepest!.levels, from);
+  const chars = deepest!.chars - from.length + to.length + (from === '' && to !== '' && deepest!.chars > 0 ? 1 : 0);
+  if (deepest!.levels > 0 && (levels > MAX_TREE_LEVELS || chars > MAX_TREE_CHARS)) {
+    throw new AppError('VALIDATION_ERROR', `to: under ${showTree(to)} some paths would exceed ${MAX_TREE_LEVELS} levels or ${MAX_TREE_CHARS} characters; pick a shorter destination`);
+  }
+}
+
 export const move = implement(memoryMove, async (input, ctx) => {
   checkMove(input.from, input.to);
   await requireSubtree(ctx, input.from, 2, 'move');
   await requireSubtree(ctx, input.to, 2, 'move into');
+  await checkFits(ctx, input.from, input.to);
   if (input.dryRun) {
     return { count: await countSubtree(ctx, input.from), dryRun: true };
   }
@@ -70,6 +84,7 @@ export const copy = implement(memoryCopy, async (input, ctx) => {
   checkMove(input.from, input.to);
   await requireSubtree(ctx, input.from, 1, 'copy');
   await requireSubtree(ctx, input.to, 2, 'copy into');
+  await checkFits(ctx, input.from, input.to);
   if (input.dryRun) {
     return { count: await countSubtree(ctx, input.from), dryRun: true };
   }

@@ -1,58 +1,91 @@
-import { memoryHistory, memoryRevert } from '../../contracts/memory.js';
-import { AppError, notFound } from '../../contracts/errors.js';
+import { memoryHistory, memoryRevert } from '../../contracts/history.js';
+import { notFound } from '../../contracts/errors.js';
 import { showPath, showTree } from '../../contracts/paths.js';
+import type { Sql, TxSql } from '../../db/connect.js';
 import { canAccess, treeRefusal } from '../access/predicate.js';
 import { implement } from '../operations.js';
+import { makeCursor, readCursor } from '../util/cursor.js';
 import { translatePgError } from '../util/pg-errors.js';
 import { inWriteTx, iso, memoryColumns, toMemory, type MemoryRow } from './row.js';
 
-interface Snapshot {
-  tree: string; name: string | null; content: string; meta: Record<string, unknown>;
+export interface Snapshot {
+  tree: string; name: string | null; content?: string; meta: Record<string, unknown>;
   temporal: { start: string; end: string | null } | null;
 }
 
-const cursorOf = (id: string) => Buffer.from(`h:${id}`).toString('base64url');
-function parseCursor(cursor: string | undefined): string | null {
-  if (!cursor) return null;
-  const raw = Buffer.from(cursor, 'base64url').toString();
-  if (!/^h:\d+$/.test(raw)) throw new AppError('VALIDATION_ERROR', 'cursor: not a cursor from memory.history; pass nextCursor unchanged');
-  return raw.slice(2);
+/** SQL narrowing history rows `h` to a time window and to before a page cursor. */
+export function eventWindow(sql: Sql | TxSql, w: { since?: string; until?: string; before: string | null }) {
+  return sql`${w.since ? sql`and h.at >= ${w.since}` : sql``} ${w.until ? sql`and h.at < ${w.until}` : sql``}
+    ${w.before ? sql`and h.id < ${w.before}::bigint` : sql``}`;
 }
 
-// Access to a memory's history follows the path it had most recently (so a deleted memory's
-// history stays visible to those who could read it).
+const snapshotOut = (s: Snapshot, extra: { content?: string; snippet?: string }) => ({
+  path: showPath(s.tree, s.name),
+  tree: showTree(s.tree),
+  name: s.name,
+  ...extra,
+  meta: s.meta,
+  temporal: s.temporal && { start: iso(s.temporal.start), end: s.temporal.end && iso(s.temporal.end) },
+});
+
+interface EventRow {
+  id: string; memory_id: string; version: number; op: 'insert' | 'update' | 'delete'; at: Date;
+  actor_id: string | null; actor_name: string | null; operation_id: string | null; snapshot: Snapshot; snippet: string | null;
+}
+
+/** The memory last at a path, alive or deleted (its newest event there). */
+async function memoryAtPath(sql: Sql, spaceId: string, tree: string, name: string): Promise<string | null> {
+  const [row] = await sql<{ memory_id: string }[]>`select memory_id from core.memory_history
+    where space_id = ${spaceId} and tree = ${tree}::ltree and name = ${name} order by id desc limit 1`;
+  return row?.memory_id ?? null;
+}
+
+// One memory's history is visible to whoever may read the path it had most recently (so a deleted
+// memory's history stays visible to those who could read it). In the feed, each event is visible to
+// whoever may read the tree it happened in.
 export const history = implement(memoryHistory, async (input, ctx) => {
   const sql = ctx.sql;
   const limit = input.limit ?? 20;
-  const before = parseCursor(input.cursor);
-  const [latest] = await sql<{ readable: boolean }[]>`
-    select ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`(h.snapshot->>'tree')::ltree`)} as readable
-    from core.memory_history h where h.memory_id = ${input.id} and h.space_id = ${ctx.space.id}
-    order by h.id desc limit 1`;
-  if (!latest?.readable) throw notFound(`memory ${input.id} in space "${ctx.space.slug}"`);
-  const rows = await sql<{ id: string; version: number; op: 'insert' | 'update' | 'delete'; at: Date; actor_id: string | null; operation_id: string | null; snapshot: Snapshot }[]>`
-    select h.id::text as id, h.version, h.op, h.at, h.actor_id, h.operation_id, h.snapshot
-    from core.memory_history h
-    where h.memory_id = ${input.id} and h.space_id = ${ctx.space.id} ${before ? sql`and h.id < ${before}::bigint` : sql``}
-    order by h.id desc limit ${limit + 1}`;
+  // A cursor pages through the listing it was made for only.
+  const listing = { space: ctx.space.id, id: input.id, path: input.path, tree: input.tree, since: input.since, until: input.until };
+  const window = eventWindow(sql, { since: input.since, until: input.until, before: readCursor(input.cursor, 'h', listing) });
+  const columns = sql`h.id::text as id, h.memory_id, h.version, h.op, h.at, h.actor_id, p.name as actor_name, h.operation_id`;
+  let rows: EventRow[];
+  const feed = input.tree !== undefined;
+  if (feed) {
+    rows = await sql<EventRow[]>`
+      select ${columns}, h.snapshot - 'content' as snapshot, left(h.snapshot->>'content', 200) as snippet
+      from core.memory_history h left join core.principal p on p.id = h.actor_id
+      where h.space_id = ${ctx.space.id} and h.tree <@ ${input.tree!}::ltree
+        and ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`h.tree`)} ${window}
+      order by h.id desc limit ${limit + 1}`;
+  } else {
+    const what = input.id ? `memory ${input.id}` : `memory ${showPath(input.path!.tree, input.path!.name)}`;
+    const id = input.id ?? (await memoryAtPath(sql, ctx.space.id, input.path!.tree, input.path!.name));
+    const [latest] = id ? await sql<{ readable: boolean }[]>`
+      select ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`h.tree`)} as readable
+      from core.memory_history h where h.memory_id = ${id} and h.space_id = ${ctx.space.id}
+      order by h.id desc limit 1` : [];
+    if (!latest?.readable) throw notFound(`${what} in space "${ctx.space.slug}"`);
+    rows = await sql<EventRow[]>`
+      select ${columns}, h.snapshot, null as snippet
+      from core.memory_history h left join core.principal p on p.id = h.actor_id
+      where h.memory_id = ${id} and h.space_id = ${ctx.space.id} ${window}
+      order by h.id desc limit ${limit + 1}`;
+  }
   const page = rows.slice(0, limit);
   return {
     events: page.map((h) => ({
+      memoryId: h.memory_id,
       version: h.version,
       op: h.op,
       at: iso(h.at),
       actor: h.actor_id,
+      actorName: h.actor_name,
       operationId: h.operation_id,
-      snapshot: {
-        path: showPath(h.snapshot.tree, h.snapshot.name),
-        tree: showTree(h.snapshot.tree),
-        name: h.snapshot.name,
-        content: h.snapshot.content,
-        meta: h.snapshot.meta,
-        temporal: h.snapshot.temporal && { start: iso(h.snapshot.temporal.start), end: h.snapshot.temporal.end && iso(h.snapshot.temporal.end) },
-      },
+      snapshot: snapshotOut(h.snapshot, feed ? { snippet: h.snippet ?? '' } : { content: h.snapshot.content ?? '' }),
     })),
-    nextCursor: rows.length > limit ? cursorOf(page.at(-1)!.id) : null,
+    nextCursor: rows.length > limit ? makeCursor('h', page.at(-1)!.id, listing) : null,
   };
 });
 
@@ -60,8 +93,8 @@ export const revert = implement(memoryRevert, async (input, ctx) =>
   inWriteTx(ctx, async (tx) => {
     const [event] = await tx<{ snapshot: Snapshot; readable: boolean; writable: boolean }[]>`
       select h.snapshot,
-        ${canAccess(tx, ctx.caller, ctx.space.id, 1, tx`(h.snapshot->>'tree')::ltree`)} as readable,
-        ${canAccess(tx, ctx.caller, ctx.space.id, 2, tx`(h.snapshot->>'tree')::ltree`)} as writable
+        ${canAccess(tx, ctx.caller, ctx.space.id, 1, tx`h.tree`)} as readable,
+        ${canAccess(tx, ctx.caller, ctx.space.id, 2, tx`h.tree`)} as writable
       from core.memory_history h
       where h.memory_id = ${input.id} and h.space_id = ${ctx.space.id} and h.version = ${input.version} and h.op <> 'delete'
       order by h.id desc limit 1`;
@@ -75,14 +108,14 @@ export const revert = implement(memoryRevert, async (input, ctx) =>
     if (current && !current.writable) throw treeRefusal(ctx.caller, ctx.space.id, 2, current.tree, `you have no write access to memory ${input.id} where it is now`);
     try {
       if (current) {
-        const [row] = await tx<MemoryRow[]>`update core.memory m set tree = ${s.tree}::ltree, name = ${s.name}, content = ${s.content},
+        const [row] = await tx<MemoryRow[]>`update core.memory m set tree = ${s.tree}::ltree, name = ${s.name}, content = ${s.content ?? ''},
             meta = ${tx.json(s.meta as never)}, temporal = ${temporal}::tstzrange, updated_at = now(), version = m.version + 1
           where m.id = ${input.id} returning ${memoryColumns(tx)}`;
         return toMemory(row!);
       }
       // Undelete: same id, the next version after everything in its history.
       const [row] = await tx<MemoryRow[]>`insert into core.memory as m (id, space_id, tree, name, content, meta, temporal, created_by, created_at, version)
-        select ${input.id}, ${ctx.space.id}, ${s.tree}::ltree, ${s.name}, ${s.content}, ${tx.json(s.meta as never)}, ${temporal}::tstzrange,
+        select ${input.id}, ${ctx.space.id}, ${s.tree}::ltree, ${s.name}, ${s.content ?? ''}, ${tx.json(s.meta as never)}, ${temporal}::tstzrange,
           (select id from core.principal where id = (h0.snapshot->>'createdBy')::uuid), coalesce((h0.snapshot->>'createdAt')::timestamptz, now()),
           (select max(version) + 1 from core.memory_history where memory_id = ${input.id})
         from (select snapshot from core.memory_history where memory_id = ${input.id} order by id limit 1) h0

@@ -38,16 +38,20 @@ export const tree = implement(memoryTree, async (input, ctx) => {
   const sql = ctx.sql;
   const root = input.tree ?? '';
   const levels = input.levels ?? 1;
-  // Each memory counts towards every ancestor between the root and `levels` below it.
+  // Memories are counted per distinct tree first, and access is checked once per tree (it depends
+  // only on the tree), not once per memory; each tree's count then adds to every ancestor between
+  // the root and `levels` below it.
   const rows = await sql<{ path: string; count: number }[]>`
-    with visible as (
-      select m.tree from core.memory m
+    with trees as (
+      select m.tree, count(*)::int as n from core.memory m
       where m.space_id = ${ctx.space.id} and m.tree <@ ${root}::ltree
-        and ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`m.tree`)})
-    select '' as path, count(*)::int as count from visible
+      group by m.tree),
+    visible as (
+      select t.tree, t.n from trees t where ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`t.tree`)})
+    select '' as path, coalesce(sum(n), 0)::int as count from visible
     union all
     select * from (
-      select subpath(v.tree, 0, k)::text as path, count(*)::int as count
+      select subpath(v.tree, 0, k)::text as path, sum(v.n)::int as count
       from visible v, generate_series(nlevel(${root}::ltree) + 1, least(nlevel(v.tree), nlevel(${root}::ltree) + ${levels})) as k
       group by 1 order by 1) children`;
   const [total, ...children] = rows;

@@ -3,22 +3,30 @@ import { showPath, showTree } from '../../contracts/paths.js';
 import type { Memory } from '../../contracts/memory-shapes.js';
 import type { OpContext } from '../context.js';
 
+/**
+ * The bounds of a memory's time as ISO 8601 text: the driver's own parsing of timestamps reads
+ * years below 100 as 19xx/20xx (JavaScript's legacy date parser), while ISO text round-trips.
+ */
+export const temporalColumns = (sql: Sql | TxSql) => sql`to_json(lower(m.temporal)) as t_start, to_json(upper(m.temporal)) as t_end`;
+
 /** The columns every memory read selects; `toMemory` maps them to the API shape. */
 export const memoryColumns = (sql: Sql | TxSql) => sql`
   m.id, m.tree::text as tree, m.name, m.content, m.meta,
-  lower(m.temporal) as t_start, upper(m.temporal) as t_end,
+  ${temporalColumns(sql)},
   m.created_by, m.created_at, m.updated_at, m.version`;
 
 export interface MemoryRow {
   id: string; tree: string; name: string | null; content: string; meta: Record<string, unknown>;
-  t_start: Date | null; t_end: Date | null; created_by: string | null; created_at: Date; updated_at: Date; version: number;
+  t_start: string | null; t_end: string | null; created_by: string | null; created_at: Date; updated_at: Date; version: number;
 }
 
 export const iso = (d: Date | string) => (typeof d === 'string' ? new Date(d) : d).toISOString();
 
-export function toTemporal(start: Date | null, end: Date | null): Memory['temporal'] {
+export function toTemporal(start: string | null, end: string | null): Memory['temporal'] {
   if (!start) return null;
-  return { start: iso(start), end: end && end.getTime() !== start.getTime() ? iso(end) : null };
+  const from = iso(start);
+  const to = end && iso(end);
+  return { start: from, end: to && to !== from ? to : null };
 }
 
 export function toMemory(r: MemoryRow): Memory {

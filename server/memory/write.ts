@@ -8,6 +8,14 @@ import type { TxSql } from '../../db/connect.js';
 import { translatePgError } from '../util/pg-errors.js';
 import { inWriteTx, memoryColumns, temporalRange, toMemory, type MemoryRow } from './row.js';
 
+/**
+ * The upsert's update: only when something differs, so replacing a memory with identical content,
+ * meta and time is a no-op (no new version, no history row; re-running an import changes nothing).
+ */
+const replaceChanged = (tx: TxSql) => tx`update set content = excluded.content, meta = excluded.meta, temporal = excluded.temporal,
+    updated_at = now(), version = m.version + 1
+  where (m.content, m.meta, m.temporal) is distinct from (excluded.content, excluded.meta, excluded.temporal)`;
+
 const taken = (tree: string, name: string) => `a memory already exists at ${showPath(tree, name)}; pass onConflict "replace" or "ignore", or pick another name`;
 
 async function requireWrite(ctx: OpContext, tree: string) {
@@ -31,11 +39,12 @@ export const create = implement(memoryCreate, async (input, ctx) => {
     try {
       if (onConflict === 'replace') {
         const [row] = await tx<(MemoryRow & { inserted: boolean })[]>`${insert}
-          on conflict (space_id, tree, name) where name is not null do update set
-            content = excluded.content, meta = excluded.meta, temporal = excluded.temporal,
-            updated_at = now(), version = m.version + 1
+          on conflict (space_id, tree, name) where name is not null do ${replaceChanged(tx)}
           returning ${memoryColumns(tx)}, (xmax = 0) as inserted`;
-        return { ...toMemory(row!), outcome: row!.inserted ? ('created' as const) : ('replaced' as const) };
+        if (row) return { ...toMemory(row), outcome: row.inserted ? ('created' as const) : ('replaced' as const) };
+        const [same] = await tx<MemoryRow[]>`select ${memoryColumns(tx)} from core.memory m
+          where m.space_id = ${ctx.space.id} and m.tree = ${tree}::ltree and m.name = ${name}`;
+        return { ...toMemory(same!), outcome: 'unchanged' as const };
       }
       if (onConflict === 'ignore') {
         const [row] = await tx<MemoryRow[]>`${insert}
@@ -81,14 +90,10 @@ export const batchCreate = implement(memoryBatchCreate, async (input, ctx) => {
     try {
       if (onConflict === 'error') {
         const rows = await tx<{ id: string }[]>`${into} returning id`;
-        return { ids: rows.map((r) => r.id), created: rows.length, replaced: 0, ignored: 0 };
+        return { ids: rows.map((r) => r.id), created: rows.length, replaced: 0, ignored: 0, unchanged: 0 };
       }
       const rows = await tx<{ id: string; tree: string; name: string | null; inserted: boolean }[]>`${into}
-        on conflict (space_id, tree, name) where name is not null do ${
-          onConflict === 'replace'
-            ? tx`update set content = excluded.content, meta = excluded.meta, temporal = excluded.temporal, updated_at = now(), version = m.version + 1`
-            : tx`nothing`
-        }
+        on conflict (space_id, tree, name) where name is not null do ${onConflict === 'replace' ? replaceChanged(tx) : tx`nothing`}
         returning id, tree::text as tree, name, (xmax = 0) as inserted`;
       const byPath = new Map(rows.filter((r) => r.name).map((r) => [`${r.tree}\u0000${r.name}`, r.id]));
       const missing = items.filter((m) => m.name && !byPath.has(`${m.tree}\u0000${m.name}`));
@@ -104,7 +109,9 @@ export const batchCreate = implement(memoryBatchCreate, async (input, ctx) => {
       const ids = items.map((m) => (m.name ? byPath.get(`${m.tree}\u0000${m.name}`)! : unnamed[next++]!.id));
       const created = rows.filter((r) => r.inserted).length;
       const replaced = rows.length - created;
-      return { ids, created, replaced, ignored: items.length - rows.length };
+      // Named memories the statement did not return: kept (ignore), or identical already (replace).
+      const untouched = items.length - rows.length;
+      return { ids, created, replaced, ignored: onConflict === 'ignore' ? untouched : 0, unchanged: onConflict === 'replace' ? untouched : 0 };
     } catch (err) {
       translatePgError(err, 'a memory in this batch collides with an existing path; use onConflict "replace" or "ignore"');
     }

@@ -2,6 +2,7 @@ import type { Sql } from '../../db/connect.js';
 import type { z } from 'zod';
 import type { memorySearch } from '../../contracts/memory.js';
 import { AppError } from '../../contracts/errors.js';
+import type { OpContext } from '../context.js';
 
 type SearchInput = z.output<typeof memorySearch.input>;
 
@@ -21,25 +22,19 @@ export function searchFilters(sql: Sql, input: SearchInput) {
     ${t?.contains ? sql`and m.temporal @> ${t.contains}::timestamptz` : sql``}`;
 }
 
+/** Postgres parses `where` once up front (the contract has refused unbounded forms already). */
 export async function checkFilters(sql: Sql, input: SearchInput) {
   const where = input.where;
   if (where === undefined) return;
   try {
     await sql`select ${where}::jsonpath`;
   } catch (err) {
-    throw new AppError('VALIDATION_ERROR', `where: "${where}" is not a valid JSONPath predicate (${(err as Error).message}); example: $.priority > 2`);
+    throw new AppError('VALIDATION_ERROR', `where: "${where}" is not a valid JSONPath predicate (${(err as Error).message}); example: $.priority > 2`, { reason: 'INVALID_JSONPATH' });
   }
 }
 
-/** Cursors are opaque to callers: an offset for ranked results, the last id for lists. */
-export function encodeCursor(kind: 'o' | 'l', value: string | number) {
-  return Buffer.from(`${kind}:${value}`).toString('base64url');
-}
-export function decodeCursor(cursor: string | undefined, kind: 'o' | 'l'): string | null {
-  if (!cursor) return null;
-  const raw = Buffer.from(cursor, 'base64url').toString();
-  if (!raw.startsWith(`${kind}:`)) {
-    throw new AppError('VALIDATION_ERROR', 'cursor: not a cursor for this search; pass nextCursor unchanged with the same query');
-  }
-  return raw.slice(2);
+/** What decides the results of a search: a cursor is only valid for the listing it came from. */
+export function listing(input: SearchInput, ctx: OpContext) {
+  const { query, mode, tree, exactTree, meta, where, temporal, weights, candidates } = input;
+  return { space: ctx.space.id, query, mode, tree, exactTree, meta, where, temporal, weights, candidates };
 }

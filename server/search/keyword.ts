@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { SEARCH_RANK_LIMIT, type memorySearch } from '../../contracts/memory.js';
 import { canAccess } from '../access/predicate.js';
 import type { OpContext } from '../context.js';
-import { checkFilters, decodeCursor, encodeCursor, searchFilters } from './filters.js';
+import { makeCursor, readCursor } from '../util/cursor.js';
+import { checkFilters, listing, searchFilters } from './filters.js';
 import { extraColumns, HEADLINE, page, type Hit, type Output } from './results.js';
 
 /**
@@ -16,14 +17,14 @@ import { extraColumns, HEADLINE, page, type Hit, type Output } from './results.j
 export async function keywordSearch(input: z.output<typeof memorySearch.input>, ctx: OpContext, query: string): Promise<Output> {
   const sql = ctx.sql;
   const limit = input.limit ?? 10;
-  const offset = Number(decodeCursor(input.cursor, 'o') ?? 0);
+  const offset = Number(readCursor(input.cursor, 'o', listing(input, ctx)) ?? 0);
   await checkFilters(sql, input);
   // A subtree is matched in the full-text GIN index through the hashes of each memory's ancestor
   // paths (migration 0005), then checked exactly. `m.tree || ''` (the same path) keeps the planner
   // from ANDing the GiST tree index into the bitmap, which measured slower (see bench/README.md).
   const subtree = input.tree !== undefined && !input.exactTree;
   const filters = searchFilters(sql, subtree ? { ...input, tree: undefined } : input);
-  // Ranked among at most SEARCH_RANK_LIMIT matches (see below): `k` numbers them in the order found.
+  // Ranked among at most SEARCH_RANK_LIMIT matches (see above): `k` numbers them in the order found.
   const rows = await sql<(Hit & { more: boolean })[]>`
     with q as (select websearch_to_tsquery('english', ${query}) as q),
     candidates as (
@@ -45,13 +46,13 @@ export async function keywordSearch(input: z.output<typeof memorySearch.input>, 
       (select count(*) from candidates) > ${SEARCH_RANK_LIMIT} as more
     from ranked r join core.memory m on m.id = r.id, q
     order by r.score desc, m.id desc`;
-  return page(rows, limit, input.fields, 'keyword', () => encodeCursor('o', offset + limit), rows[0]?.more ? { truncated: true } : {});
+  return page(rows, limit, input.fields, 'keyword', () => makeCursor('o', offset + limit, listing(input, ctx)), rows[0]?.more ? { truncated: true } : {});
 }
 
 export async function listRecent(input: z.output<typeof memorySearch.input>, ctx: OpContext): Promise<Output> {
   const sql = ctx.sql;
   const limit = input.limit ?? 10;
-  const after = decodeCursor(input.cursor, 'l');
+  const after = readCursor(input.cursor, 'l', listing(input, ctx));
   await checkFilters(sql, input);
   const filters = searchFilters(sql, input);
   const rows = await sql<Hit[]>`
@@ -60,5 +61,5 @@ export async function listRecent(input: z.output<typeof memorySearch.input>, ctx
     where m.space_id = ${ctx.space.id} ${after ? sql`and m.id < ${after}::uuid` : sql``} ${filters}
       and ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`m.tree`)}
     order by m.id desc limit ${limit + 1}`;
-  return page(rows, limit, input.fields, 'list', (last) => encodeCursor('l', last.id));
+  return page(rows, limit, input.fields, 'list', (last) => makeCursor('l', last.id, listing(input, ctx)));
 }

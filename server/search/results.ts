@@ -3,14 +3,14 @@ import type { z } from 'zod';
 import type { memorySearch, searchFields } from '../../contracts/memory.js';
 import { showPath, showTree } from '../../contracts/paths.js';
 import type { OpContext } from '../context.js';
-import { iso, toTemporal } from '../memory/row.js';
+import { iso, temporalColumns, toTemporal } from '../memory/row.js';
 
 export type Output = z.input<typeof memorySearch.output>;
 type Field = (typeof searchFields)[number];
 
 export interface Hit {
   id: string; tree: string; name: string | null; score: number | null; snippet: string;
-  content?: string; meta?: Record<string, unknown>; t_start?: Date | null; t_end?: Date | null;
+  content?: string; meta?: Record<string, unknown>; t_start?: string | null; t_end?: string | null;
   created_by?: string | null; created_at?: Date; updated_at?: Date; version?: number;
 }
 
@@ -22,7 +22,7 @@ export function extraColumns(ctx: OpContext, fields: readonly Field[] | undefine
   return sql`
     ${f.has('content') ? sql`, m.content` : sql``}
     ${f.has('meta') ? sql`, m.meta` : sql``}
-    ${f.has('temporal') ? sql`, lower(m.temporal) as t_start, upper(m.temporal) as t_end` : sql``}
+    ${f.has('temporal') ? sql`, ${temporalColumns(sql)}` : sql``}
     ${f.has('createdBy') ? sql`, m.created_by` : sql``}
     ${f.has('createdAt') ? sql`, m.created_at` : sql``}
     ${f.has('updatedAt') ? sql`, m.updated_at` : sql``}

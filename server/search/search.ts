@@ -1,9 +1,29 @@
+import type { z } from 'zod';
+import type { OpContext } from '../context.js';
 import { memorySearch } from '../../contracts/memory.js';
 import { AppError } from '../../contracts/errors.js';
 import { implement } from '../operations.js';
 import { keywordSearch, listRecent } from './keyword.js';
 
 export const search = implement(memorySearch, async (input, ctx) => {
+  try {
+    return await run(input, ctx);
+  } catch (err) {
+    throw whereError(err, input.where) ?? err;
+  }
+});
+
+/**
+ * A data error Postgres raised while evaluating `where` on a row (e.g. a bad datetime template):
+ * the caller's JSONPath is at fault, so it is reported as such, with Postgres' reason.
+ */
+function whereError(err: unknown, where: string | undefined): AppError | null {
+  const e = err as { code?: unknown; message?: unknown };
+  if (where === undefined || !e || typeof e.code !== 'string' || !e.code.startsWith('22')) return null;
+  return new AppError('VALIDATION_ERROR', `where: "${where}" failed on a memory's meta: ${String(e.message)}`, { reason: 'INVALID_JSONPATH' });
+}
+
+async function run(input: z.output<typeof memorySearch.input>, ctx: OpContext) {
   const mode = input.mode ?? 'auto';
   const query = input.query?.trim() ?? '';
   if ((mode === 'semantic' || mode === 'hybrid') && !query) {
@@ -24,4 +44,4 @@ export const search = implement(memorySearch, async (input, ctx) => {
     }
   }
   return query ? keywordSearch(input, ctx, query) : listRecent(input, ctx);
-});
+}

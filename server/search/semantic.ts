@@ -4,7 +4,8 @@ import { AppError } from '../../contracts/errors.js';
 import { canAccess } from '../access/predicate.js';
 import type { OpContext } from '../context.js';
 import { embedQuery } from '../embeddings/query.js';
-import { checkFilters, decodeCursor, encodeCursor, searchFilters } from './filters.js';
+import { makeCursor, readCursor } from '../util/cursor.js';
+import { checkFilters, listing, searchFilters } from './filters.js';
 import { extraColumns, HEADLINE, page, type Hit } from './results.js';
 
 type Input = z.output<typeof memorySearch.input>;
@@ -27,7 +28,7 @@ export async function semanticSearch(input: Input, ctx: OpContext, mode: 'semant
     throw new AppError('UNAVAILABLE', `${mode} search needs the pgvector extension in Postgres (install pgvector, e.g. the postgresql-NN-pgvector package, or run on the embedded database); keyword search works without it`);
   }
   if (!ctx.embeddings) {
-    throw new AppError('UNAVAILABLE', `${mode} search needs an embedding provider: set ME_EMBEDDING_URL and ME_EMBEDDING_MODEL (see README); keyword search works without it`);
+    throw new AppError('UNAVAILABLE', `${mode} search needs an embedding provider: set ME_EMBEDDING_URL, ME_EMBEDDING_MODEL and ME_EMBEDDING_DIMENSIONS (see README); keyword search works without it`);
   }
   const query = input.query?.trim() ?? '';
   const weights = { keyword: input.weights?.keyword ?? 1, semantic: mode === 'semantic' ? 1 : (input.weights?.semantic ?? 1) };
@@ -35,7 +36,7 @@ export async function semanticSearch(input: Input, ctx: OpContext, mode: 'semant
     throw new AppError('VALIDATION_ERROR', 'weights: at least one of keyword and semantic must be above 0');
   }
   const limit = input.limit ?? 10;
-  const offset = Number(decodeCursor(input.cursor, 'o') ?? 0);
+  const offset = Number(readCursor(input.cursor, 'o', listing(input, ctx)) ?? 0);
   await checkFilters(ctx.sql, input);
   // The provider call happens before any transaction: the embedded database has one connection.
   const vector = JSON.stringify(await embedQuery(ctx, query));
@@ -48,7 +49,7 @@ export async function semanticSearch(input: Input, ctx: OpContext, mode: 'semant
       : hybridQuery(ctx, input, query, vector, limit, offset, weights)}`;
   }) as Hit[];
   const embeddingsPending = await pendingCount(ctx);
-  return page(rows, limit, input.fields, mode, () => encodeCursor('o', offset + limit), { embeddingsPending });
+  return page(rows, limit, input.fields, mode, () => makeCursor('o', offset + limit, listing(input, ctx)), { embeddingsPending });
 }
 
 /** The rows a caller may read in the space that match the filters (alias `m`). */

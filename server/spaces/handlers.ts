@@ -1,7 +1,6 @@
 import type { TxSql } from '../../db/connect.js';
 import { spaceCreate, spaceDelete, spaceList, spaceRename } from '../../contracts/space.js';
-import { AppError, forbidden, notFound } from '../../contracts/errors.js';
-import type { OpContext } from '../context.js';
+import { AppError } from '../../contracts/errors.js';
 import { implement } from '../operations.js';
 import { iso } from '../memory/row.js';
 import { translatePgError } from '../util/pg-errors.js';

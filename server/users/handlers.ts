@@ -1,5 +1,5 @@
 import { apiKeyCreate, apiKeyGet, apiKeyList, apiKeyRevoke, serviceAccountCreate, serviceAccountDelete, serviceAccountList } from '../../contracts/api-key.js';
-import { AppError, forbidden, notFound } from '../../contracts/errors.js';
+import { AppError, notFound } from '../../contracts/errors.js';
 import { showTree } from '../../contracts/paths.js';
 import { whoami } from '../../contracts/user.js';
 import { levelName, levelNumber, type OpContext } from '../context.js';

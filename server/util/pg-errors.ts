@@ -2,19 +2,42 @@ import { AppError, type ErrorCode, type Reason } from '../../contracts/errors.js
 
 interface PgError { code?: string; constraint_name?: string; message: string }
 
+type Entry = { code: ErrorCode; reason?: Reason; message: (e: PgError) => string };
+
+const tooSlow = 'narrow the query: it ran past the statement time bound and was cancelled; add a tree, a more selective query or filter, or a smaller limit';
+const tooBig = 'narrow the query: it needed more memory or nesting than the database allows and was stopped; add a tree, a more selective query or filter, or a smaller limit';
+
 /**
- * Postgres errors a caller can cause, by SQLSTATE, as application errors. Anything not listed here
- * (and not an AppError) is our bug and answers INTERNAL.
+ * Postgres errors a caller can cause, by SQLSTATE, as application errors. Input is validated at the
+ * edge (contracts/), so these are the last line: a value that still reaches Postgres and is refused
+ * there gets Postgres' own reason, never INTERNAL. Anything not listed (and not an AppError) is our
+ * bug and answers INTERNAL.
  */
-const bySqlState: Record<string, { code: ErrorCode; reason?: Reason; message: (e: PgError) => string }> = {
-  '57014': { code: 'TIMEOUT', reason: 'QUERY_TIMEOUT', message: () => 'the query took too long and was cancelled; narrow it (tree, filters, limit)' },
+const bySqlState: Record<string, Entry> = {
+  '57014': { code: 'TIMEOUT', reason: 'QUERY_TIMEOUT', message: () => tooSlow },
+  '53200': { code: 'TIMEOUT', reason: 'QUERY_TOO_COMPLEX', message: () => tooBig },
+  '54001': { code: 'TIMEOUT', reason: 'QUERY_TOO_COMPLEX', message: () => tooBig },
+  '54000': { code: 'VALIDATION_ERROR', message: (e) => `a value is too large for the database (${e.message}); shorten it` },
+  '23514': { code: 'VALIDATION_ERROR', message: (e) => `a value breaks a rule of the database (${e.message})` },
+  '23503': { code: 'NOT_FOUND', message: () => 'it refers to something that does not exist (any more)' },
+  '23505': { code: 'CONFLICT', message: () => 'it collides with something that already exists' },
 };
+
+/** Class 22 (data exception: a value Postgres cannot take) and its SQL/JSON subclasses (2203x). */
+function byClass(state: string): Entry | undefined {
+  if (/^2203[0-9A-Z]$/.test(state) || state === '2201B') {
+    return { code: 'VALIDATION_ERROR', reason: 'INVALID_JSONPATH', message: (e) => `where: ${e.message}` };
+  }
+  if (state.startsWith('22')) return { code: 'VALIDATION_ERROR', message: (e) => `a value cannot be stored or compared: ${e.message}` };
+  return undefined;
+}
 
 /** The application error for any thrown value, or null when it is a bug (INTERNAL). */
 export function classifyError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
   const e = err as PgError;
-  const entry = e && typeof e === 'object' && typeof e.code === 'string' ? bySqlState[e.code] : undefined;
+  const state = e && typeof e === 'object' && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
+  const entry = state ? bySqlState[state] ?? byClass(state) : undefined;
   return entry ? new AppError(entry.code, entry.message(e), entry.reason ? { reason: entry.reason } : undefined) : null;
 }
 

@@ -21,6 +21,7 @@ const frozen: Record<AuthModel, string> = {
   oauthAccessToken: 'authorization_code_id client_id confirmation created_at expires_at id reference_id refresh_id requested_user_info_claims resources revoked scopes session_id token user_id',
   oauthConsent: 'client_id created_at id reference_id requested_user_info_claims resources scopes updated_at user_id',
   oauthClientAssertion: 'expires_at id',
+  deviceCode: 'client_id device_code expires_at id last_polled_at oauth_client_id polling_interval resources scope status user_code user_id',
 };
 
 let s: TestServer;

@@ -85,29 +85,95 @@ describe('me import / export', () => {
     assert.deepEqual(lines[0].temporal, { start: '2025-03-01T12:00:00.000Z', end: '2025-03-02T00:00:00.000Z' });
   });
 
-  it('a bad memory in a batch fails the import with the server message and how to resume', async () => {
+  it('an invalid memory stops the import before anything is written, naming its file and line; --dry-run finds the same', async () => {
     const file = join(box.home, 'bad.ndjson');
-    writeFileSync(file, `{"tree":"/ok","name":"a","content":"fine"}\n{"tree":"/bad path!","name":"b","content":"x"}\n`);
-    const r = await me(['import', file], { env });
+    writeFileSync(file, `{"tree":"/ok","name":"a","content":"fine"}\n\n{"tree":"/bad path!","name":"b","content":"x"}\n{"tree":"/ok","content":"t","temporal":{"start":"next week"}}\n`);
+    for (const args of [[file], [file, '--dry-run']]) {
+      const r = await me(['import', ...args], { env });
+      assert.equal(r.code, 1, args.join(' '));
+      assert.match(r.stderr, /2 problems in the input; nothing was imported/);
+      assert.match(r.stderr, /bad\.ndjson:3: tree: "\/bad path!" is not a valid path/);
+      assert.match(r.stderr, /bad\.ndjson:4: temporal: start: "next week" is not a date or time/);
+    }
+    assert.equal((await meJson(['count', '/ok'], { env })).count, 0);
+
+    const json = join(box.home, 'bad.json');
+    writeFileSync(json, JSON.stringify([{ tree: '/ok', content: 'a' }, { tree: '/ok', content: 'b', temporal: '2026-02-30' }], null, 2));
+    const j = await me(['import', json, '--dry-run'], { env });
+    assert.match(j.stderr, /bad\.json:6: temporal: "2026-02-30" is not a real date/);
+
+    const md = join(box.home, 'md-bad');
+    mkdirSync(md);
+    writeFileSync(join(md, 'ok.md'), '---\ntemporal: 2026-11-01T10:00:00Z\n---\nfine\n');
+    writeFileSync(join(md, 'late.md'), '---\nsource: x\ntemporal: sometime\n---\nbody\n');
+    const m = await me(['import', md, '--dry-run'], { env });
+    assert.equal(m.code, 1);
+    assert.match(m.stderr, /late\.md:3: temporal: "sometime" is not a date or time/);
+  });
+
+  it('a failure only the server sees (a taken path with --on-conflict error) keeps the batch all or nothing and says how to resume', async () => {
+    await meJson(['remember', 'already here', '--tree', '/taken', '--name', 'b'], { env });
+    const file = join(box.home, 'taken.ndjson');
+    writeFileSync(file, `{"tree":"/taken","name":"a","content":"fine"}\n{"tree":"/taken","name":"b","content":"x"}\n`);
+    const r = await me(['import', file, '--on-conflict', 'error'], { env });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /not a valid path/);
+    assert.match(r.stderr, /collides with an existing path/);
     assert.match(r.stderr, /run the same import again to resume/);
-    assert.equal((await meJson(['count', '/ok'], { env })).count, 0, 'the batch is all or nothing');
+    assert.equal((await meJson(['count', '/taken'], { env })).count, 1, 'the batch is all or nothing');
   });
 
   it('an interrupted import resumes without storing unnamed memories twice', async () => {
+    await meJson(['remember', 'in the way', '--tree', '/resume', '--name', 'blocker'], { env });
     const file = join(box.home, 'unnamed.ndjson');
-    const line = (i: number, tree = '/resume') => JSON.stringify({ tree, content: `unnamed ${i}` });
-    writeFileSync(file, [line(1), line(2), line(3), line(4, '/bad tree'), line(5)].join('\n') + '\n');
-    const failed = await me(['import', file, '--batch', '2'], { env });
+    const line = (i: number) => JSON.stringify({ tree: '/resume', content: `unnamed ${i}` });
+    const blocked = JSON.stringify({ tree: '/resume', name: 'blocker', content: 'mine' });
+    writeFileSync(file, [line(1), line(2), line(3), blocked, line(5)].join('\n') + '\n');
+    const failed = await me(['import', file, '--batch', '2', '--on-conflict', 'error'], { env });
     assert.equal(failed.code, 1);
-    assert.match(failed.stderr, /2 of 5 were imported before this batch/);
-    assert.equal((await meJson(['count', '/resume'], { env })).count, 2);
-    writeFileSync(file, [line(1), line(2), line(3), line(4), line(5)].join('\n') + '\n'); // fixed
-    const resumed = await me(['import', file, '--batch', '2', '--json'], { env });
+    assert.match(failed.stderr, /2 of 5 were imported before this batch \(starting at .*unnamed\.ndjson:3\)/);
+    assert.equal((await meJson(['count', '/resume'], { env })).count, 3);
+    await meJson(['rm', '/resume/blocker'], { env }); // the obstacle is cleared
+    const resumed = await me(['import', file, '--batch', '2', '--on-conflict', 'error', '--json'], { env });
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.match(resumed.stderr, /Resuming: 2 memories/);
+    assert.match(resumed.stderr, /Resuming: 2 memories were imported/);
     assert.equal(JSON.parse(resumed.stdout).created, 3);
     assert.equal((await meJson(['count', '/resume'], { env })).count, 5);
+  });
+
+  it('re-importing unchanged files changes nothing: reported as unchanged, no new versions', async () => {
+    const dir = join(box.home, 'again');
+    mkdirSync(join(dir, 'work'), { recursive: true });
+    writeFileSync(join(dir, 'work', 'My Notes.md'), '---\ntemporal: 2026-11-01\ntags: [a]\n---\nnotes\n');
+    writeFileSync(join(dir, 'work', 'plan.md'), 'the plan\n');
+    const first = await me(['import', dir, '--tree', '/imported', '--json'], { env });
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(JSON.parse(first.stdout).created, 2);
+    assert.match(first.stderr, /1 file name was changed into valid memory names/);
+    assert.match(first.stderr, /work\/My Notes\.md → \/imported\/work\/My_Notes/);
+    const before = await meJson(['get', '/imported/work/My_Notes'], { env });
+    assert.deepEqual(before.temporal, { start: '2026-11-01T00:00:00.000Z', end: null });
+
+    const again = await me(['import', dir, '--tree', '/imported'], { env });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /Imported 2 memories: 0 created, 0 replaced, 2 unchanged/);
+    const after = await meJson(['get', '/imported/work/My_Notes'], { env });
+    assert.equal(after.version, before.version);
+    assert.equal(after.updatedAt, before.updatedAt);
+    assert.equal((await meJson(['history', '/imported/work/My_Notes'], { env })).events.length, 1);
+
+    writeFileSync(join(dir, 'work', 'plan.md'), 'the new plan\n');
+    const changed = await meJson(['import', dir, '--tree', '/imported'], { env });
+    assert.deepEqual([changed.created, changed.replaced, changed.unchanged], [0, 1, 1]);
+  });
+
+  it('two files that map to the same name are reported before anything is written', async () => {
+    const dir = join(box.home, 'clash');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a b.md'), 'one\n');
+    writeFileSync(join(dir, 'a_b.md'), 'two\n');
+    const r = await me(['import', dir, '--tree', '/clash'], { env });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /a_b\.md: \/clash\/a_b is also the path of .*a b\.md/);
+    assert.equal((await meJson(['count', '/clash'], { env })).count, 0);
   });
 });

@@ -86,10 +86,38 @@ describe('me memory commands', () => {
     await meJson(['remember', 'a', '--tree', '/scratch/x', '--name', 'a'], { env });
     await meJson(['remember', 'b', '--tree', '/scratch/y', '--name', 'b'], { env });
     assert.deepEqual(await meJson(['cp', '/scratch', '/scratch_copy'], { env }), { count: 2, dryRun: false });
-    assert.deepEqual(await meJson(['rm', '-r', '/scratch', '--dry-run'], { env }), { count: 2, dryRun: true });
+    assert.deepEqual(await meJson(['rm', '-r', '/scratch', '--dry-run'], { env }), { count: 2, dryRun: true, ids: [] });
     assert.equal((await meJson(['rm', '/scratch/x/a'], { env })).deleted, true);
-    assert.deepEqual(await meJson(['rm', '-r', '/scratch'], { env }), { count: 1, dryRun: false });
+    const removed = await meJson(['rm', '-r', '/scratch', '--yes'], { env });
+    assert.deepEqual([removed.count, removed.dryRun, removed.ids.length], [1, false, 1]);
     assert.equal((await meJson(['count', '/scratch_copy'], { env })).count, 2);
+  });
+
+  it('rm -r prints the ids; trash lists them; restore brings them back; history by path and by tree', async () => {
+    await meJson(['remember', 'first', '--tree', '/bin/a', '--name', 'one'], { env });
+    await meJson(['remember', 'second', '--tree', '/bin/b'], { env });
+    const rm = await me(['rm', '-r', '/bin', '--yes'], { env });
+    assert.equal(rm.code, 0);
+    const printed = rm.stdout.match(/[0-9a-f]{8}-[0-9a-f-]{27}/g) ?? [];
+    assert.equal(printed.length, 2, `the ids are printed: ${rm.stdout}`);
+    const trash = await me(['trash', '/bin'], { env });
+    assert.match(trash.stdout, /\/bin\/a\/one/);
+    assert.match(trash.stdout, /owner/);
+    const gone = await meJson(['history', '/bin/a/one'], { env });
+    assert.deepEqual(gone.events.map((e: { op: string }) => e.op), ['delete', 'insert'], 'history by path works once deleted');
+    const one = await meJson(['restore', '/bin/a/one'], { env });
+    assert.equal(one.count, 1);
+    const rest = await me(['restore', '--tree', '/bin'], { env });
+    assert.match(rest.stdout, /Restored 1 memory/);
+    assert.equal((await meJson(['count', '/bin'], { env })).count, 2);
+    const feed = await meJson(['history', '--tree', '/bin'], { env });
+    assert.deepEqual(feed.events.map((e: { op: string }) => e.op), ['insert', 'insert', 'delete', 'delete', 'insert', 'insert']);
+    const human = await me(['history', '--tree', '/bin', '--limit', '2'], { env });
+    assert.match(human.stdout, /Older changes: --cursor/);
+    const ids = await meJson(['trash', '/bin'], { env });
+    assert.equal(ids.items.length, 0);
+    const usage = await me(['restore'], { env });
+    assert.equal(usage.code, 2);
   });
 
   it('every command answers --json with parseable JSON', async () => {
@@ -110,11 +138,11 @@ describe('me errors: a clear message on stderr and the exit code', () => {
     assert.equal(r.stdout, '');
   });
 
-  it('bad path → 1 with the server message', async () => {
+  it('bad path → 2 before anything is sent, with did-you-mean when only spaces are wrong; unknown path → 1', async () => {
     const bad = await me(['tree', '/not a/valid-path'], { env });
-    assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /not a valid path/);
-    assert.match(bad.stderr, /VALIDATION_ERROR/);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /not a valid path: label "not a" may only contain letters, digits and _/);
+    assert.match(bad.stderr, /did you mean \/not_a\/valid_path\?/);
     const missing = await me(['get', '/nothing/here'], { env });
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /not found \(NOT_FOUND\)/);

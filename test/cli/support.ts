@@ -48,3 +48,26 @@ export async function meJson<T = any>(args: string[], opts: Parameters<typeof me
   if (r.code !== 0) throw new Error(`me ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Runs `me` on a real pseudo-terminal (util-linux `script`), as a person at a terminal would:
+ * stdin is a TTY, so confirmations are asked; `answers` is typed in. stdout and stderr arrive
+ * together through the terminal (with \r\n line ends, normalized here).
+ */
+export function meTty(args: string[], opts: { env?: Record<string, string | undefined>; answers?: string } = {}): Promise<{ code: number; output: string }> {
+  ensureBuilt();
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, ...opts.env })) if (v !== undefined) env[k] = v;
+  const line = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qefc', line, '/dev/null'], { env: { ...env, SHELL: '/bin/sh' }, cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, output: output.replace(/\r\n?/g, '\n') }));
+    if (opts.answers) child.stdin.write(opts.answers);
+  });
+}

@@ -41,7 +41,7 @@ describe('hosted /mcp: tools from the registry', () => {
     assert.deepEqual(tools.map((t) => t.name).sort(), [
       'me_context', 'me_memory_copy', 'me_memory_count', 'me_memory_create', 'me_memory_delete', 'me_memory_delete_by_path',
       'me_memory_delete_tree', 'me_memory_get', 'me_memory_get_by_path', 'me_memory_history', 'me_memory_move',
-      'me_memory_revert', 'me_memory_search', 'me_memory_tree', 'me_memory_update', 'me_space_list',
+      'me_memory_restore', 'me_memory_revert', 'me_memory_search', 'me_memory_trash', 'me_memory_tree', 'me_memory_update', 'me_space_list',
     ]);
     const search = tools.find((t) => t.name === 'me_memory_search')!;
     assert.equal(search.annotations?.readOnlyHint, true);
@@ -85,9 +85,16 @@ describe('hosted /mcp: tools from the registry', () => {
     assert.equal((await call('me_memory_delete_by_path', { path: '/old/alpha/decisions' })).structuredContent.deleted, true);
     const other = (await call('me_memory_create', { tree: '/scratch', content: 'temporary' })).structuredContent;
     assert.equal((await call('me_memory_delete', { id: other.id })).structuredContent.deleted, true);
-    assert.deepEqual((await call('me_memory_delete_tree', { tree: '/projects', dryRun: true })).structuredContent, { count: 1, dryRun: true });
-    assert.deepEqual((await call('me_memory_delete_tree', { tree: '/projects' })).structuredContent, { count: 1, dryRun: false });
+    assert.deepEqual((await call('me_memory_delete_tree', { tree: '/projects', dryRun: true })).structuredContent, { count: 1, dryRun: true, ids: [] });
+    const removed = (await call('me_memory_delete_tree', { tree: '/projects' })).structuredContent;
+    assert.deepEqual([removed.count, removed.dryRun, removed.ids.length], [1, false, 1]);
     assert.equal((await call('me_memory_count')).structuredContent.count, 0);
+    const trash = (await call('me_memory_trash', { tree: '/projects' })).structuredContent;
+    assert.deepEqual(trash.items.map((i: any) => i.id), removed.ids);
+    const feed = (await call('me_memory_history', { tree: '/' })).structuredContent;
+    assert.equal(feed.events[0].op, 'delete');
+    assert.equal((await call('me_memory_restore', { tree: '/projects' })).structuredContent.count, 1);
+    assert.equal((await call('me_memory_count')).structuredContent.count, 1);
   });
 
   it('me_context and me_space_list tell the agent who it is, where it writes and what it may do', async () => {
@@ -198,6 +205,6 @@ describe('hosted /mcp: authentication and transport rules', () => {
     assert.equal(get.status, 405);
     const list = await mcpPost({ jsonrpc: '2.0', id: 2, method: 'tools/list' }, { authorization: `Bearer ${s.key}`, 'mcp-protocol-version': '2025-06-18' });
     assert.equal(list.status, 200);
-    assert.equal(((await list.json()) as any).result.tools.length, 16);
+    assert.equal(((await list.json()) as any).result.tools.length, 18);
   });
 });

@@ -120,7 +120,7 @@ describe('hosted /mcp with OAuth: a third-party client from nothing but the URL'
     const client = new Client({ name: 'oauth-test', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider }));
     try {
-      assert.equal((await client.listTools()).tools.length, 16);
+      assert.equal((await client.listTools()).tools.length, 18);
       const created = await client.callTool({ name: 'me_memory_create', arguments: { tree: '/notes', content: 'connected through OAuth' } });
       assert.ok(!created.isError, JSON.stringify(created.content));
       const found = await client.callTool({ name: 'me_memory_search', arguments: { query: 'OAuth' } });

@@ -35,7 +35,7 @@ describe('me mcp (stdio)', () => {
     const { client, stderr } = await stdioClient({ ME_SERVER: s.url, ME_API_KEY: s.key });
     try {
       const { tools } = await client.listTools();
-      assert.equal(tools.length, 16);
+      assert.equal(tools.length, 18);
       assert.ok(tools.some((t) => t.name === 'me_memory_search' && t.annotations?.readOnlyHint === true));
       const created = await client.callTool({ name: 'me_memory_create', arguments: { tree: '/stdio', name: 'hello', content: 'stdio says hello' } });
       assert.ok(!created.isError, JSON.stringify(created.content));
@@ -69,7 +69,7 @@ describe('me mcp (stdio)', () => {
       assert.equal(r.isError, true);
       assert.match((r.content as any)[0].text, /^UNAUTHORIZED: .*me login/);
       // The process is still serving.
-      assert.equal((await client.listTools()).tools.length, 16);
+      assert.equal((await client.listTools()).tools.length, 18);
     } finally {
       await client.close();
     }

@@ -85,8 +85,9 @@ describe('memory CRUD', () => {
     const clash = await s.fail('memory.copy', { from: '/t/b', to: '/t/c' });
     assert.equal(clash.data?.code, 'CONFLICT');
     assert.equal((await s.call('memory.count', { tree: '/t/c' })).count, 1);
-    assert.deepEqual(await s.call('memory.deleteTree', { tree: '/t', dryRun: true }), { count: 4, dryRun: true });
-    assert.deepEqual(await s.call('memory.deleteTree', { tree: '/t' }), { count: 4, dryRun: false });
+    assert.deepEqual(await s.call('memory.deleteTree', { tree: '/t', dryRun: true }), { count: 4, dryRun: true, ids: [] });
+    const deleted = await s.call('memory.deleteTree', { tree: '/t' });
+    assert.deepEqual([deleted.count, deleted.dryRun, deleted.ids.length], [4, false, 4]);
     assert.equal((await s.call('memory.count', { tree: '/t' })).count, 0);
     assert.equal((await s.fail('memory.deleteTree', { tree: '/' })).data?.code, 'VALIDATION_ERROR');
   });

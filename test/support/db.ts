@@ -23,9 +23,9 @@ const readdir = (d: string) => (existsSync(d) ? readdirSync(d).sort() : []);
  * created from a migrated template; otherwise an embedded PGlite is loaded from a migrated,
  * dumped template (opening a dump is ~4x faster than migrating).
  */
-export async function freshDatabase(): Promise<Database> {
+export async function freshDatabase(opts: { statementTimeoutMs?: number } = {}): Promise<Database> {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  return serverUrl ? freshServerDatabase(serverUrl) : freshEmbeddedDatabase();
+  return serverUrl ? freshServerDatabase(serverUrl, opts.statementTimeoutMs) : freshEmbeddedDatabase();
 }
 
 async function freshEmbeddedDatabase(): Promise<Database> {
@@ -45,7 +45,7 @@ async function freshEmbeddedDatabase(): Promise<Database> {
   return openDatabase({ loadDataDir: new Blob([readFileSync(file)]) });
 }
 
-async function freshServerDatabase(serverUrl: string): Promise<Database> {
+async function freshServerDatabase(serverUrl: string, statementTimeoutMs?: number): Promise<Database> {
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   const template = `me_template_${schemaHash()}`;
   const name = `me_test_${randomBytes(6).toString('hex')}`;
@@ -62,7 +62,7 @@ async function freshServerDatabase(serverUrl: string): Promise<Database> {
     await admin.end();
   }
   const url = withDatabase(serverUrl, name);
-  const db = await openDatabase({ url, max: 8 });
+  const db = await openDatabase({ url, max: 8, statementTimeoutMs });
   return {
     ...db,
     async close() {

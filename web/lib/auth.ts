@@ -23,9 +23,10 @@ export async function currentUser(): Promise<SessionUser | null> {
 /**
  * Starts sign-in with a provider. When this page was reached from the OAuth authorize endpoint, its
  * signed query goes along as `oauth_query`: after the provider, better-auth resumes the
- * authorization (a tampered query fails its signature check).
+ * authorization (a tampered query fails its signature check). Otherwise `next` (a path on this
+ * server) is where the browser lands once signed in.
  */
-export async function signIn(provider: string, oauthQuery: string | null): Promise<void> {
+export async function signIn(provider: string, oauthQuery: string | null, next: string | null = null): Promise<void> {
   const here = `${location.origin}/login`;
   const res = await fetch(`${base}/sign-in/social`, {
     method: 'POST',
@@ -33,8 +34,8 @@ export async function signIn(provider: string, oauthQuery: string | null): Promi
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       provider,
-      callbackURL: here,
-      errorCallbackURL: oauthQuery ? `${here}?${oauthQuery}` : here,
+      callbackURL: next ? `${location.origin}${next}` : here,
+      errorCallbackURL: oauthQuery ? `${here}?${oauthQuery}` : next ? `${here}?next=${encodeURIComponent(next)}` : here,
       disableRedirect: true,
       ...(oauthQuery ? { oauth_query: oauthQuery } : {}),
     }),
@@ -46,4 +47,9 @@ export async function signIn(provider: string, oauthQuery: string | null): Promi
 
 export async function signOut(): Promise<void> {
   await json(await fetch(`${base}/sign-out`, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: '{}' }));
+}
+
+/** A `?next=` value that stays on this server (a path, never `//host` or a scheme), else null. */
+export function localPath(next: string | null): string | null {
+  return next && /^\/(?![\/\\])/.test(next) ? next : null;
 }

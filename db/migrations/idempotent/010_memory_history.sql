@@ -16,8 +16,8 @@ begin
     -- Writes that do not change the memory itself (e.g. storing its embedding) keep the version.
     if tg_op = 'UPDATE' and new.version = old.version then return null; end if;
   end if;
-  insert into core.memory_history (space_id, memory_id, version, op, snapshot, actor_id, operation_id)
-  values (row_.space_id, row_.id, row_.version, lower(tg_op),
+  insert into core.memory_history (space_id, memory_id, version, op, tree, name, snapshot, actor_id, operation_id)
+  values (row_.space_id, row_.id, row_.version, lower(tg_op), row_.tree, row_.name,
           jsonb_build_object(
             'tree', row_.tree::text, 'name', row_.name, 'content', row_.content, 'meta', row_.meta,
             'temporal', case when row_.temporal is null then null else jsonb_build_object(

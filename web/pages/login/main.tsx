@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { currentUser, loadProviders, signIn, signOut, type Provider, type SessionUser } from '../../lib/auth.js';
+import { currentUser, loadProviders, localPath, signIn, signOut, type Provider, type SessionUser } from '../../lib/auth.js';
 import { describeError } from '../../lib/errors.js';
 import '../../lib/style.css';
 
@@ -8,6 +8,8 @@ const params = new URLSearchParams(location.search);
 // Reached from /api/v1/auth/oauth2/authorize: the query is signed (sig) and must go back unchanged.
 const oauthQuery = params.has('sig') ? location.search.slice(1) : null;
 const clientId = params.get('client_id');
+// Sent here from a page of the app while signed out: go back there afterwards.
+const next = oauthQuery ? null : localPath(params.get('next'));
 
 function LoginPage() {
   const [providers, setProviders] = useState<Provider[] | null>(null);
@@ -21,13 +23,16 @@ function LoginPage() {
 
   useEffect(() => {
     loadProviders().then((p) => { setProviders(p.providers); setOwnerLink(p.ownerLink); }, (e: Error) => setError(e.message));
-    currentUser().then(setUser, () => setUser(null));
+    currentUser().then((u) => {
+      if (u && next) location.replace(next);
+      else setUser(u);
+    }, () => setUser(null));
   }, []);
 
   const start = async (id: string) => {
     setBusy(true);
     try {
-      await signIn(id, oauthQuery);
+      await signIn(id, oauthQuery, next);
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);
@@ -42,7 +47,8 @@ function LoginPage() {
       {user && !oauthQuery ? (
         <>
           <p data-testid="signed-in">Signed in as <strong>{user.name}</strong> ({user.email}).</p>
-          <p class="note">You can close this page, or use <code>me</code> on the command line.</p>
+          <p><a href="/" data-testid="open-app">Open your memories</a></p>
+          <p class="note">Or use <code>me</code> on the command line, and close this page.</p>
           <button onClick={() => signOut().then(() => setUser(null), (e: Error) => setError(e.message))}>Sign out</button>
         </>
       ) : providers === null ? (
