@@ -21,18 +21,8 @@ export class McpCommand extends MeCommand {
   });
 
   async execute() {
-    // No credential at all: fail at start, not at every tool call.
-    const bearer = await this.bearer();
-    const { tokenSetLocation } = await import('../auth/store.js');
-    const server = (await this.settings()).server;
-    if (bearer.kind !== 'apiKey' && !(await tokenSetLocation(server))) {
-      const { refuseWithoutCredentials } = await import('../mcp/no-credentials.js');
-      await refuseWithoutCredentials(server, this.context.stdin, this.context.stdout, (l) => this.note(l));
-      return 1;
-    }
-    const { serveStdio } = await import('../mcp/stdio.js');
-    await serveStdio(await this.client(), this.cli.binaryVersion ?? '');
-    return 0;
+    const { startMcp } = await import('../mcp/start.js');
+    return startMcp({ server: this.server, space: this.space }, this.cli.binaryVersion ?? '');
   }
 }
 
