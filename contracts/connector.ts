@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { adminAccess, defineContract, destructive, idempotentWrite, readOnly } from './define.js';
+import { treeSchema } from './paths.js';
 import { slugSchema } from './space.js';
 import { text } from './text.js';
 
@@ -14,6 +15,8 @@ export const connectorSchema = z.object({
   redirectHosts: z.array(z.string()).describe('Where it receives sign-ins (a localhost host = an app on that computer).'),
   scopes: z.array(z.string()).describe('What you allowed.'),
   space: z.string().nullable().describe('The space its calls use when they name none (null = your personal space).'),
+  tree: z.string().nullable().describe('Bound: the tree prefix it is limited to in that space ("/" = all of it); null = not bound.'),
+  level: z.enum(['read', 'write']).nullable().describe('Bound: read-only or read/write within the tree; null = not bound (it may name any space you belong to).'),
   approvedAt: z.string(),
 });
 
@@ -21,7 +24,7 @@ export const connectorList = defineContract({
   name: 'connector.list',
   endpoint: 'user',
   summary: 'List the applications you connected (MCP clients, OAuth apps).',
-  description: 'List the applications you approved on the consent page, with what they may do and the space they use.',
+  description: 'List the applications you approved on the consent page, with what they may do, the space they use and their boundary.',
   input: z.object({}),
   output: z.object({ connectors: z.array(connectorSchema) }),
   access: adminAccess('none', { apiKeys: false }),
@@ -41,18 +44,24 @@ export const connectorRevoke = defineContract({
   hints: destructive,
 });
 
-export const connectorSetSpace = defineContract({
-  name: 'connector.setSpace',
+export const connectorSetBoundary = defineContract({
+  name: 'connector.setBoundary',
   endpoint: 'user',
-  summary: 'Choose the space an application uses by default.',
-  description: 'Set the space a connected application uses when a call names none (the consent page does this); null = your personal space.',
+  summary: "Bind an application to a space, a tree and read or read/write (or unbind it).",
+  description:
+    'Set what a connected application may reach (the consent page does this; /connections changes it). With a `level`, ' +
+    'its tokens are restricted to `tree` in `space` at that level, exactly like a restricted API key (never beyond your own ' +
+    'grants), and calls naming another space are refused. Without a level, `space` is only the default for calls that name ' +
+    'none (null = your personal space) and it may name any space you belong to. Takes effect within seconds.',
   input: z.object({
     clientId: clientIdSchema,
-    space: slugSchema.nullable().describe('A space you belong to, or null.'),
+    space: slugSchema.nullable().describe('A space you belong to; null = your personal space, unbound.'),
+    tree: treeSchema.optional().describe('Bound: the tree prefix it may use (default "/": the whole space).'),
+    level: z.enum(['read', 'write']).nullable().optional().describe('read or write binds it; omitted or null leaves it unbound.'),
   }),
-  output: z.object({ clientId: z.string(), space: z.string().nullable() }),
+  output: connectorSchema.pick({ clientId: true, space: true, tree: true, level: true }),
   access: adminAccess('none', { apiKeys: false }),
   hints: idempotentWrite,
 });
 
-export const connectorContracts = [connectorList, connectorRevoke, connectorSetSpace];
+export const connectorContracts = [connectorList, connectorRevoke, connectorSetBoundary];

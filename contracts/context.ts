@@ -13,12 +13,10 @@ const spaceSummary = z.object({
 export const context = defineContract({
   name: 'context',
   endpoint: 'memory',
-  summary: 'Who you are, which space you are using, and what you may do there.',
+  summary: 'Who you are, your space, and what you may do there.',
   description:
-    'Call this first when you start working with Memory Engine, or when a call is refused: it tells you ' +
-    'who you are signed in as, which space your calls go to when you pass no `space` (and why), the tree ' +
-    'paths you may read or write there, whether this connection may write at all, and the other spaces you ' +
-    'can pass as `space`.',
+    'Call first, and when a call is refused: who you are, the space calls go to without `space` (and why), ' +
+    'the trees you may read or write there, whether you may write, this connection\'s boundary, your other spaces.',
   input: z.object({
     space: text({ max: 100 }).optional().describe('Describe this space instead of the connection\'s default one.'),
   }),
@@ -31,7 +29,11 @@ export const context = defineContract({
     }),
     credential: z.enum(['apiKey', 'session', 'oauth']),
     scopes: z.array(z.string()).nullable().describe('The OAuth scopes of this connection; null = not scope-limited.'),
-    canWrite: z.boolean().describe('Whether this connection may change memories at all (scope memory:write or no scope limit).'),
+    canWrite: z.boolean().describe('Whether this connection may change memories at all (scope memory:write, and a restriction that allows write).'),
+    restriction: z
+      .array(z.object({ space: z.string().nullable(), tree: z.string(), level: levelSchema }))
+      .nullable()
+      .describe('This credential\'s own boundary (a restricted API key, or a connection bound at consent): you can never act outside it. null = none.'),
     space: spaceSummary.nullable().describe('The space calls go to without a `space` argument; null if none could be chosen.'),
     spaceSource: z.enum(['argument', 'connection', 'personal', 'only', 'none']).describe('Why that space was chosen.'),
     spaceProblem: z.string().nullable().describe('Why no space could be chosen, and how to fix it.'),

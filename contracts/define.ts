@@ -74,6 +74,12 @@ export interface Contract<I extends z.ZodType = z.ZodType, O extends z.ZodType =
   hints: Hints;
   /** Exposed as an MCP tool (`me_<name>`). */
   tool?: boolean;
+  /**
+   * Arguments the MCP tool uses when the agent omits them (shown as the schema's defaults), where an
+   * agent's context needs a smaller answer than a script's (e.g. a content window). RPC and CLI
+   * callers get the contract's own defaults.
+   */
+  toolDefaults?: Record<string, unknown>;
 }
 
 export const defineContract = <N extends string, E extends Endpoint, I extends z.ZodType, O extends z.ZodType>(c: Contract<I, O, N, E>): Contract<I, O, N, E> => c;

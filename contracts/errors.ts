@@ -28,7 +28,7 @@ export const reasons = {
   LOGIN_REQUIRED: { code: 'UNAUTHORIZED', summary: 'No credential was sent: sign in (`me login`) or send an API key.' },
   TOKEN_INVALID: { code: 'UNAUTHORIZED', summary: 'The bearer token or API key is invalid, expired or revoked.' },
   APP_DISCONNECTED: { code: 'UNAUTHORIZED', summary: 'The application was disconnected by its user; connect it again.' },
-  KEY_RESTRICTED: { code: 'FORBIDDEN', summary: 'The API key is restricted (to trees and levels), and this operation or tree is outside its restriction.' },
+  KEY_RESTRICTED: { code: 'FORBIDDEN', summary: 'The API key, or the connected application (bound at consent to a space, tree and level), is restricted, and this operation, space or tree is outside its restriction.' },
   SCOPE_MISSING: { code: 'FORBIDDEN', summary: 'The OAuth token lacks the scope this operation needs; sign in again granting it.' },
   USER_REQUIRED: { code: 'FORBIDDEN', summary: 'Only a signed-in person may do this (not an API key or a service account).' },
   SPACE_ADMIN_REQUIRED: { code: 'FORBIDDEN', summary: 'Only an admin of the space may do this.' },
@@ -79,5 +79,5 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+export const notFound = (what: string, note = '') => new AppError('NOT_FOUND', `${what} not found${note}`);
 export const forbidden = (why: string, reason: Reason = 'FORBIDDEN') => new AppError('FORBIDDEN', why, { reason });

@@ -20,14 +20,11 @@ const exactlyOne = (v: Record<string, unknown>, keys: string[]) => keys.filter((
 export const memoryHistory = defineContract({
   name: 'memory.history',
   endpoint,
-  summary: 'What changed: one memory\'s versions, or every change under a tree (the activity feed).',
+  summary: 'Versions of one memory, or every change under a tree (activity feed).',
   description:
-    'Newest first, paged. Give exactly one of: `id` (the versions of one memory, deleted ones included), ' +
-    '`path` (the memory that was last at that path, also after it was deleted or moved away), or `tree` ' +
-    '(the activity feed: every create, update and delete at or below the tree, by anyone). `since` / ' +
-    '`until` narrow by time. Each event has the version, the operation, when, who (id and name) and the ' +
-    'snapshot of the memory after the change (before it, for a delete): full content for `id`/`path`, a ' +
-    'short snippet in the feed (fetch a version with id). Use memory.revert to go back to a version.',
+    'Newest first. Give one of: `id` (its versions, also deleted), `path` (the memory last there) or `tree` ' +
+    '(every change at or below it). Each event: version, operation, when, who, and the memory after it (full ' +
+    'content for id/path, a snippet for tree). memory.revert goes back to a version.',
   input: z
     .object({
       space: spaceArg,
@@ -72,8 +69,7 @@ export const memoryRevert = defineContract({
   endpoint,
   summary: 'Restore an earlier version (also undeletes).',
   description:
-    'Restore a memory to an earlier version from its history, as a new version. Works on deleted memories ' +
-    '(undelete). Fails with CONFLICT if its named path is now taken by another memory.',
+    'Restore a memory to an earlier version, as a new version; also undeletes. CONFLICT if its named path is now taken.',
   input: z.object({
     space: spaceArg,
     id: idSchema,
@@ -103,9 +99,8 @@ export const memoryTrash = defineContract({
   endpoint,
   summary: 'List deleted memories (the trash), newest first.',
   description:
-    'List memories that were deleted and not restored since, newest deletion first: id, the path it had, ' +
-    'when and by whom it was deleted, and a snippet. Narrow with `tree` (deleted at or below it) and ' +
-    '`since`. Bring memories back with memory.restore (by id, by path, or all of a tree at once).',
+    'Deleted memories not restored since, newest first: id, former path, when and by whom, a snippet. ' +
+    'Narrow with `tree` and `since`; bring them back with memory.restore.',
   input: z.object({
     space: spaceArg,
     tree: treeSchema.optional().describe('Only memories deleted at or below this tree.'),
@@ -123,13 +118,11 @@ export const MAX_RESTORE_IDS = 1000;
 export const memoryRestore = defineContract({
   name: 'memory.restore',
   endpoint,
-  summary: 'Bring deleted memories back from the trash: by id, by path, or a whole tree.',
+  summary: 'Bring deleted memories back: by id, path or tree.',
   description:
-    'Restore deleted memories as they were when deleted (same ids, history kept, each as a new version). ' +
-    'Give exactly one of: `ids` (from memory.trash or from a delete\'s result), `path` (the memory last ' +
-    'deleted at that path) or `tree` (everything deleted at or below it; add `since` to undo only recent ' +
-    'deletions, e.g. one `rm -r`). All or nothing: if a restored named memory\'s path is taken by another ' +
-    'memory, nothing is restored and the CONFLICT names the path. Use dryRun to see what would come back.',
+    'Restore deleted memories as they were (same ids, each a new version). Give one of: `ids` (from ' +
+    'memory.trash or a delete), `path` or `tree` (with `since`: only recent deletions). All or nothing: a taken ' +
+    'path restores nothing (CONFLICT names it).',
   input: z
     .object({
       space: spaceArg,

@@ -261,4 +261,4 @@ export const whereSchema = z
     const quoted = problem?.startsWith('is not a valid') ? `"${where.length > 60 ? where.slice(0, 60) + '…' : where}" ` : '';
     if (problem) ctx.addIssue({ code: 'custom', message: `${quoted}${problem} (see README "Search" for the accepted JSONPath subset)`, input: where, params: { reason: 'INVALID_JSONPATH' } });
   })
-  .describe('A JSONPath predicate on meta, e.g. `$.priority > 2` or `$.tags[*] == "x"` (the accepted subset: README "Search").');
+  .describe('A JSONPath predicate on meta, e.g. `$.priority > 2`.');

@@ -13,18 +13,18 @@ export const contentSchema = z
   .min(1, 'content must not be empty')
   .check(storable)
   .refine((s) => utf8Length(s) <= MAX_CONTENT_BYTES, 'content must be at most 1 MB (1,000,000 bytes of UTF-8); split it into several memories')
-  .describe('The memory text (Markdown welcome), up to 1 MB.');
+  .describe('Markdown text, up to 1 MB.');
 
 export const temporalSchema = z
   .object({
-    start: instant.describe('When it happened or began.'),
-    end: instant.nullish().describe('Exclusive end of a range; omit for a point in time.'),
+    start: instant,
+    end: instant.nullish().describe('Exclusive; omit for a point in time.'),
   })
   .refine((t) => !t.end || Date.parse(t.end) > Date.parse(t.start), {
     message: 'temporal.end must be after temporal.start (ranges are [start, end))',
     path: ['end'],
   })
-  .describe('When the memory is about: a point {start} or a range {start, end} (end exclusive).');
+  .describe('When it is about: a point {start} or a range {start, end}.');
 
 export { memoryPathSchema, nameSchema, treeSchema };
 
@@ -59,16 +59,16 @@ export const bulkResultSchema = z.object({
 
 export const temporalFilterSchema = z
   .object({
-    before: instant.optional().describe('Only memories whose time ends at or before this instant.'),
-    after: instant.optional().describe('Only memories whose time starts at or after this instant.'),
+    before: instant.optional().describe('Time ends at or before this.'),
+    after: instant.optional().describe('Time starts at or after this.'),
     overlaps: z
       .object({ start: instant, end: instant })
       .optional()
-      .describe('Only memories whose time overlaps [start, end).'),
-    contains: instant.optional().describe('Only memories whose time range contains this instant.'),
+      .describe('Time overlaps [start, end).'),
+    contains: instant.optional().describe('Time range contains this.'),
   })
   .refine((t) => !t.overlaps || Date.parse(t.overlaps.end) > Date.parse(t.overlaps.start), {
     message: 'temporal.overlaps.end must be after temporal.overlaps.start',
     path: ['overlaps', 'end'],
   })
-  .describe('Filter by the memory time (memories without a time never match).');
+  .describe('By the memory\'s time (memories without one never match).');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { additive, defineContract, destructive, idempotentWrite, memoryAccess, readOnly } from './define.js';
 import {
-  bulkResultSchema, contentSchema, idSchema, memoryInputSchema, memoryPathSchema, memorySchema,
+  bulkResultSchema, contentSchema, MAX_CONTENT_BYTES, idSchema, memoryInputSchema, memoryPathSchema, memorySchema,
   metaSchema, nameSchema, temporalFilterSchema, temporalSchema, treeSchema,
 } from './memory-shapes.js';
 import { whereSchema } from './jsonpath.js';
@@ -15,11 +15,9 @@ export const memoryCreate = defineContract({
   endpoint,
   summary: 'Store a new memory.',
   description:
-    'Store a memory: a piece of text filed under a tree path (like a folder, e.g. "/projects/alpha"). ' +
-    'Give it a name to make it addressable as <tree>/<name> (names are unique within a tree); with a name, ' +
-    'onConflict decides what happens when that path already exists: "error" (default), "replace" (update it; ' +
-    'identical content, meta and time change nothing: outcome "unchanged") or "ignore" (keep the existing one). Use meta for structured facts you may filter on later and temporal ' +
-    'for when the memory is about.',
+    'Store a memory: text filed under a tree path (like a folder). A name makes it addressable as <tree>/<name> ' +
+    '(unique in its tree); then onConflict decides when that path exists: "error" (default), "replace" (update it; ' +
+    'identical → outcome "unchanged") or "ignore". meta: facts to filter on later; temporal: when it is about.',
   input: memoryInputSchema.extend({
     space: spaceArg,
     onConflict: z
@@ -60,28 +58,43 @@ export const memoryBatchCreate = defineContract({
   hints: additive,
 });
 
+/** A window on a long memory's content: agents read a 100 KB memory in parts, not all at once. */
+export const contentWindow = {
+  maxChars: z.number().int().min(1).max(MAX_CONTENT_BYTES).optional().describe('Return at most this many characters of content (default: all).'),
+  offset: z.number().int().min(0).max(MAX_CONTENT_BYTES).optional().describe('Start the content at this character (default 0).'),
+};
+const windowedMemorySchema = memorySchema.extend({
+  totalChars: z.number().int().describe('Length of the whole content, in characters.'),
+  offset: z.number().int().describe('Where the returned content starts.'),
+  truncated: z.boolean().describe('Whether content is only part of it (read on with offset + its length).'),
+});
+/** MCP tools read at most this much content unless the agent asks for more (the context is precious). */
+const agentWindow = { maxChars: 20_000 };
+
 export const memoryGet = defineContract({
   name: 'memory.get',
   endpoint,
   summary: 'Fetch one memory by id.',
-  description: 'Fetch a memory, with its full content, by its id (as returned by search or create).',
-  input: z.object({ space: spaceArg, id: idSchema }),
-  output: memorySchema,
+  description: 'Fetch a memory by id, with its content (a window of it with maxChars/offset).',
+  input: z.object({ space: spaceArg, id: idSchema, ...contentWindow }),
+  output: windowedMemorySchema,
   access: memoryAccess('read'),
   hints: readOnly,
   tool: true,
+  toolDefaults: agentWindow,
 });
 
 export const memoryGetByPath = defineContract({
   name: 'memory.getByPath',
   endpoint,
   summary: 'Fetch one named memory by its path.',
-  description: 'Fetch a named memory by its path, e.g. "/projects/alpha/decisions" (tree + name).',
-  input: z.object({ space: spaceArg, path: memoryPathSchema }),
-  output: memorySchema,
+  description: 'Fetch a named memory by path (tree + name), with its content (a window of it with maxChars/offset).',
+  input: z.object({ space: spaceArg, path: memoryPathSchema, ...contentWindow }),
+  output: windowedMemorySchema,
   access: memoryAccess('read'),
   hints: readOnly,
   tool: true,
+  toolDefaults: agentWindow,
 });
 
 export const memoryUpdate = defineContract({
@@ -89,9 +102,8 @@ export const memoryUpdate = defineContract({
   endpoint,
   summary: 'Change a memory (requires its current version).',
   description:
-    'Change a memory. Pass the version you last read: if someone changed it since, you get a CONFLICT ' +
-    'error instead of overwriting their change; read it again and retry. Only the fields you pass change; ' +
-    'meta is replaced as a whole; temporal null clears it.',
+    'Change a memory. Pass the version you last read: if it changed since, CONFLICT instead of overwriting; read ' +
+    'it again and retry. Only the fields you pass change; meta is replaced whole; temporal null clears it.',
   input: z.object({
     space: spaceArg,
     id: idSchema,
@@ -124,7 +136,7 @@ export const memoryDeleteByPath = defineContract({
   name: 'memory.deleteByPath',
   endpoint,
   summary: 'Delete a named memory by its path.',
-  description: 'Delete the named memory at a path such as "/projects/alpha/decisions".',
+  description: 'Delete the named memory at a path. It goes to the trash; memory.restore brings it back.',
   input: z.object({ space: spaceArg, path: memoryPathSchema }),
   output: z.object({ id: z.string(), deleted: z.literal(true) }),
   access: memoryAccess('write'),
@@ -137,9 +149,8 @@ export const memoryDeleteTree = defineContract({
   endpoint,
   summary: 'Delete every memory under a tree path.',
   description:
-    'Delete all memories at and below a tree path. Use dryRun first to see how many would go. ' +
-    'Deleting the root ("/") requires confirm: true. Returns the ids it removed; memory.restore with the same ' +
-    'tree (and since) brings them all back.',
+    'Delete all memories at and below a tree path; dryRun first counts them. The root ("/") needs confirm: true. ' +
+    'Returns the ids; memory.restore with the same tree brings them back.',
   input: z.object({
     space: spaceArg,
     tree: treeSchema,
@@ -169,10 +180,9 @@ export const memoryCount = defineContract({
 export const memoryTree = defineContract({
   name: 'memory.tree',
   endpoint,
-  summary: 'Browse the tree: child paths with memory counts.',
+  summary: 'Browse the tree, with memory counts.',
   description:
-    'List the paths below a tree path with how many memories each holds (including deeper ones), ' +
-    'down to `levels` levels. Use it to discover how a space is organised before searching or filing.',
+    'The paths below a tree with memory counts (deeper ones included), `levels` deep: how a space is organised.',
   input: z.object({
     space: spaceArg,
     tree: treeSchema.optional(),
@@ -190,8 +200,8 @@ export const memoryTree = defineContract({
 
 const bulkMoveInput = z.object({
   space: spaceArg,
-  from: treeSchema.describe('The tree path to move or copy (with everything below it).'),
-  to: treeSchema.describe('Where it goes: "from" is replaced by "to" in every path.'),
+  from: treeSchema.describe('The tree to move or copy, with all below it.'),
+  to: treeSchema.describe('Its new path ("from" becomes "to" in every path).'),
   dryRun: z.boolean().default(false).optional().describe('Only count what would change.'),
 });
 
@@ -200,8 +210,8 @@ export const memoryMove = defineContract({
   endpoint,
   summary: 'Move a subtree to another path.',
   description:
-    'Move every memory at and below `from` to `to` (e.g. /inbox → /projects/alpha/inbox). Fails with ' +
-    'CONFLICT, changing nothing, if a moved named memory would collide with an existing one.',
+    'Move every memory at and below `from` to `to` (/inbox → /projects/alpha/inbox). A name collision fails ' +
+    'with CONFLICT, changing nothing.',
   input: bulkMoveInput,
   output: bulkResultSchema,
   access: memoryAccess('write'),
@@ -230,14 +240,12 @@ export const SEARCH_RANK_LIMIT = 500;
 export const memorySearch = defineContract({
   name: 'memory.search',
   endpoint,
-  summary: 'Search memories by keywords or meaning, with filters.',
+  summary: 'Search memories by keywords or meaning.',
   description:
-    'Find memories. `query` takes web-search syntax: words (all must match), "exact phrase", -excluded, ' +
-    'OR. Narrow with `tree` (a subtree), `meta` (must contain these key/values), `where` (a JSONPath ' +
-    'predicate on meta, e.g. `$.priority > 2`) and `temporal`. Without a query, lists the newest matches. ' +
-    'Results are snippets (path, id, score, highlighted excerpt); fetch a full memory with memory.get, or ' +
-    'pass fields: ["content"]. Modes: keyword (full text), semantic (by meaning, needs embeddings), hybrid ' +
-    '(both, fused), auto (hybrid when embeddings are available, else keyword).',
+    'Find memories. `query` is web-search syntax: words (all must match), "exact phrase", -excluded, OR; ' +
+    'without it, the newest. Filters: tree, meta (contains), where (JSONPath on meta), temporal. Returns ' +
+    'snippets; get full text with memory.get or fields: ["content"]. mode: keyword (words), semantic (meaning; ' +
+    'needs embeddings), hybrid (both), auto (hybrid when available, else keyword).',
   input: z.object({
     space: spaceArg,
     query: text({ max: 1000 }).optional().describe('What to look for (web-search syntax).'),

@@ -58,4 +58,4 @@ export const metaSchema = z
     if (problem) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message, input: meta });
   })
   .meta({ type: 'object', additionalProperties: {} })
-  .describe(`Free-form JSON object of metadata, e.g. {"source":"slack","priority":2} (at most ${META_MAX_DEPTH} levels, ${META_MAX_NODES.toLocaleString('en')} values, 64 KB).`);
+  .describe('A JSON object, e.g. {"source":"slack","priority":2}.');

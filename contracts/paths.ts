@@ -15,12 +15,12 @@ export const treeSchema = z
     }
     return r.value;
   })
-  .describe('A tree path such as "/projects/alpha" (or "projects.alpha"); "/" is the root.');
+  .describe('A tree path like "/projects/alpha" ("/" = root).');
 
 export const nameSchema = z
   .string()
   .regex(NAME, NAME_RULE)
-  .describe('A name unique within its tree, making the memory addressable as <tree>/<name>.');
+  .describe('Unique within its tree: the memory is then <tree>/<name>.');
 
 /** `/a/b/name` → { tree: 'a.b', name: 'name' }. */
 export const memoryPathSchema = z
@@ -34,4 +34,4 @@ export const memoryPathSchema = z
     }
     return r.value;
   })
-  .describe('The path of a named memory: its tree and name, e.g. "/projects/alpha/decisions".');
+  .describe('A named memory\'s path (tree + name), e.g. "/projects/alpha/decisions".');

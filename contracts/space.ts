@@ -10,7 +10,7 @@ export const slugSchema = z
 /** The optional `space` argument of space-scoped operations. */
 export const spaceArg = text({ max: 100 })
   .optional()
-  .describe('Space slug; defaults to the space chosen for this connection, else your personal space.');
+  .describe('Space slug (default: this connection\'s space).');
 
 const spaceName = text({ min: 1, max: 200 });
 

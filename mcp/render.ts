@@ -9,6 +9,10 @@ function renderMemory(m: Json): string {
   const head = [`${m.path} (id ${m.id}, version ${m.version}${m.outcome ? `, ${m.outcome}` : ''})`];
   if (m.meta && Object.keys(m.meta).length) head.push(`meta: ${compact(m.meta)}`);
   if (m.temporal) head.push(`temporal: ${m.temporal.start}${m.temporal.end ? ` .. ${m.temporal.end}` : ''}`);
+  if (m.truncated) {
+    const end = m.offset + m.content.length;
+    head.push(`content: characters ${m.offset}-${end} of ${m.totalChars}${end < m.totalChars ? `; read on with offset ${end}` : ''}`);
+  }
   return `${head.join('\n')}\n\n${m.content}`;
 }
 

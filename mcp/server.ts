@@ -3,6 +3,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
+import { PLAYBOOK } from './playbook.js';
 import { renderResult, shapeResult } from './render.js';
 import type { ToolEntry } from './tools.js';
 
@@ -17,13 +18,6 @@ export type ToolExecutor = (entry: ToolEntry, args: Record<string, unknown>) => 
 /** What a failed tool call tells the agent: a message it can act on. Anything else is a bug. */
 export interface ToolFailure { code: string; message: string }
 export type ClassifyError = (err: unknown) => ToolFailure | null;
-
-const instructions =
-  'Memory Engine is your long-term memory. Memories are texts filed under tree paths like folders ' +
-  '("/projects/alpha"); a named memory is addressable as <tree>/<name>. Call me_context first to see who you ' +
-  'are, which space you are using and what you may write. Search before you store to avoid duplicates ' +
-  '(me_memory_search returns snippets; fetch a full memory with me_memory_get), browse with me_memory_tree, ' +
-  'and update with the version you last read. Every tool takes an optional `space` (see me_space_list).';
 
 export const toolError = (message: string): CallToolResult => ({ isError: true, content: [{ type: 'text', text: message }] });
 
@@ -40,7 +34,9 @@ const validator: jsonSchemaValidator = {
 };
 
 /** An MCP server exposing the registry's tools; one per request (stateless HTTP) or per process (stdio). */
-export function createMcpServer(version: string, run: ToolExecutor, classify: ClassifyError, onInternal: (tool: string, err: unknown) => void): Server {
+export function createMcpServer(version: string, run: ToolExecutor, classify: ClassifyError, onInternal: (tool: string, err: unknown) => void, more?: { instructions?: string }): Server {
+  // The playbook is the instructions; a project binding (`me init`) adds where this project's memories live.
+  const instructions = more?.instructions ? `${PLAYBOOK}\n\n${more.instructions}` : PLAYBOOK;
   const server = new Server({ name: 'memory-engine', title: 'Memory Engine', version }, {
     capabilities: { tools: { listChanged: false } }, instructions, jsonSchemaValidator: validator,
   });
@@ -49,7 +45,7 @@ export function createMcpServer(version: string, run: ToolExecutor, classify: Cl
     const entry = (await tools()).findTool(req.params.name);
     if (!entry) return toolError(`unknown tool "${req.params.name}"; list the tools with tools/list`);
     try {
-      const result = await run(entry, req.params.arguments ?? {});
+      const result = await run(entry, { ...entry.contract.toolDefaults, ...req.params.arguments });
       const name = entry.tool.name;
       return { structuredContent: shapeResult(name, result), content: [{ type: 'text', text: renderResult(name, result) }] };
     } catch (err) {

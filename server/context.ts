@@ -3,8 +3,12 @@ import type { Level } from '../contracts/define.js';
 import type { Logger } from './util/log.js';
 import type { TtlCache } from './util/ttl-cache.js';
 
-/** An access rule from an API key's restriction: at most `level` on `tree` (in one space, or all). */
-export interface Rule { spaceId: string | null; tree: string; level: 1 | 2 | 3 }
+/**
+ * An access rule of a restricted credential (an API key's restriction, or the boundary of a connected
+ * application): at most `level` on `tree` (ltree text, '' = root), in one space or all of them.
+ * `space` is the slug, when known, for messages.
+ */
+export interface Rule { spaceId: string | null; tree: string; level: 1 | 2 | 3; space?: string }
 
 /** Who is calling, as established by the credential. */
 export interface Caller {
@@ -16,7 +20,10 @@ export interface Caller {
   keyId?: string;
   /** The OAuth client a token was issued to (`me-cli` for the CLI). */
   clientId?: string;
-  /** From a restricted key: the caller can never exceed these (intersected with grants). */
+  /**
+   * From a restricted key or a connection bound at consent: the caller can never exceed these
+   * (intersected with grants). One enforcement path for both (server/access/predicate.ts).
+   */
   restriction: Rule[] | null;
   /** From an OAuth token: its scopes. null = not scope-limited (sessions, API keys). */
   scopes: string[] | null;
@@ -45,8 +52,11 @@ export interface Caches {
   queryEmbeddings: TtlCache<number[]>;
 }
 
-/** A connected OAuth client as the edge needs it: still approved (or first-party), and its space. */
-export interface Connection { approved: boolean; space: string | null }
+/**
+ * A connected OAuth client as the edge needs it: still approved (or first-party), its space, and
+ * its boundary (a restriction to that space's tree prefix at read or write) when it is bound.
+ */
+export interface Connection { approved: boolean; space: string | null; boundary: Rule | null }
 
 /** Long-lived services the handlers use. */
 export interface Services {

@@ -3,12 +3,14 @@ import { ApiKeyCreateCommand, ApiKeyListCommand, ApiKeyRevokeCommand, GrantListC
 import { CompletionCommand } from './completion.js';
 import { DoctorCommand } from './doctor.js';
 import { EditCommand } from './edit.js';
+import { InitCommand } from './init.js';
+import { RecallCommand } from './recall.js';
 import { InviteAcceptCommand, InviteCreateCommand, InviteListCommand, InviteRevokeCommand } from './invite.js';
 import { ServeCommand } from './serve.js';
 import { LoginCommand, LogoutCommand, StatusCommand, VersionCommand, WhoamiCommand } from './session.js';
 import { SpaceCreateCommand, SpaceDeleteCommand, SpaceListCommand, SpaceRenameCommand, SpaceUseCommand } from './space.js';
 import { ExportCommand, ImportCommand } from './transfer.js';
-import { ConnectorListCommand, ConnectorRevokeCommand, McpCommand, McpInstallCommand } from './mcp.js';
+import { ConnectorListCommand, ConnectorRevokeCommand, McpCommand, McpInstallCommand, McpUninstallCommand } from './mcp.js';
 
 /** The hand-written commands (the memory commands are derived from the contracts, see memory.ts). */
 export const staticCommands: CommandClass[] = [
@@ -18,5 +20,5 @@ export const staticCommands: CommandClass[] = [
   ApiKeyCreateCommand, ApiKeyListCommand, ApiKeyRevokeCommand,
   InviteCreateCommand, InviteListCommand, InviteRevokeCommand, InviteAcceptCommand,
   EditCommand, ImportCommand, ExportCommand,
-  McpCommand, McpInstallCommand, ConnectorListCommand, ConnectorRevokeCommand,
+  McpCommand, McpInstallCommand, McpUninstallCommand, InitCommand, RecallCommand, ConnectorListCommand, ConnectorRevokeCommand,
 ] as unknown as CommandClass[];

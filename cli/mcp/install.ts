@@ -1,8 +1,11 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import type { ConfigFormat } from './config-file.js';
 
-export const MCP_CLIENTS = ['claude-code', 'claude-desktop', 'cursor'] as const;
+// The MCP clients `me mcp install` and `me init` know: where each keeps its MCP servers, in which
+// format, and what our entry looks like there. Each client's own layout, nothing shared but the name.
+
+export const MCP_CLIENTS = ['claude-code', 'claude-desktop', 'cursor', 'codex', 'opencode', 'vscode', 'windsurf', 'gemini-cli'] as const;
 export type McpClient = (typeof MCP_CLIENTS)[number];
 
 /** How a client starts `me mcp`: absolute paths, because desktop apps do not inherit a shell's PATH. */
@@ -10,44 +13,71 @@ export interface Launch { command: string; args: string[]; env?: Record<string, 
 
 export const SERVER_NAME = 'memory-engine';
 
-/** Where a client keeps its MCP servers (claude-code is configured through its own CLI instead). */
-export function configPath(client: Exclude<McpClient, 'claude-code'>, env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
-  const home = env.HOME || homedir();
-  if (client === 'cursor') return join(home, '.cursor', 'mcp.json');
-  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'Claude', 'claude_desktop_config.json');
-  if (platform === 'win32') return join(env.APPDATA || join(home, 'AppData', 'Roaming'), 'Claude', 'claude_desktop_config.json');
-  return join(env.XDG_CONFIG_HOME || join(home, '.config'), 'Claude', 'claude_desktop_config.json');
+export interface ClientSpec {
+  label: string;
+  format: ConfigFormat;
+  /** Where our entry goes inside the file. */
+  key: string[];
+  /** The entry in this client's own shape. */
+  entry(launch: Launch): Record<string, unknown>;
+  /** The user-wide config file; null when the client is configured through its own CLI (claude-code). */
+  userFile(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string | null;
+  /** The project's config file (`me init`), relative to the project directory; null when it has none. */
+  projectFile: string | null;
 }
 
-/** The `claude mcp add` command line for Claude Code. */
+const home = (env: NodeJS.ProcessEnv) => env.HOME || homedir();
+const xdgConfig = (env: NodeJS.ProcessEnv) => env.XDG_CONFIG_HOME || join(home(env), '.config');
+
+/** `mcpServers: { name: { command, args, env } }`: Claude's layout, which several clients copied. */
+const claudeStyle = (launch: Launch) => ({ command: launch.command, args: launch.args, ...(launch.env ? { env: launch.env } : {}) });
+
+export const CLIENTS: Record<McpClient, ClientSpec> = {
+  'claude-code': {
+    label: 'Claude Code', format: 'json', key: ['mcpServers', SERVER_NAME], entry: claudeStyle,
+    userFile: () => null, projectFile: '.mcp.json',
+  },
+  'claude-desktop': {
+    label: 'Claude Desktop', format: 'json', key: ['mcpServers', SERVER_NAME], entry: claudeStyle,
+    userFile: (env, platform) => platform === 'darwin' ? join(home(env), 'Library', 'Application Support', 'Claude', 'claude_desktop_config.json')
+      : platform === 'win32' ? join(env.APPDATA || join(home(env), 'AppData', 'Roaming'), 'Claude', 'claude_desktop_config.json')
+      : join(xdgConfig(env), 'Claude', 'claude_desktop_config.json'),
+    projectFile: null,
+  },
+  cursor: {
+    label: 'Cursor', format: 'json', key: ['mcpServers', SERVER_NAME], entry: claudeStyle,
+    userFile: (env) => join(home(env), '.cursor', 'mcp.json'), projectFile: join('.cursor', 'mcp.json'),
+  },
+  codex: {
+    label: 'Codex', format: 'toml', key: ['mcp_servers', SERVER_NAME], entry: claudeStyle,
+    userFile: (env) => join(env.CODEX_HOME || join(home(env), '.codex'), 'config.toml'), projectFile: null,
+  },
+  opencode: {
+    label: 'OpenCode', format: 'jsonc', key: ['mcp', SERVER_NAME],
+    entry: (launch) => ({ type: 'local', command: [launch.command, ...launch.args], enabled: true, ...(launch.env ? { environment: launch.env } : {}) }),
+    userFile: (env) => join(xdgConfig(env), 'opencode', 'opencode.json'), projectFile: 'opencode.json',
+  },
+  vscode: {
+    label: 'VS Code', format: 'jsonc', key: ['servers', SERVER_NAME],
+    entry: (launch) => ({ type: 'stdio', ...claudeStyle(launch) }),
+    userFile: (env, platform) => join(platform === 'darwin' ? join(home(env), 'Library', 'Application Support')
+      : platform === 'win32' ? env.APPDATA || join(home(env), 'AppData', 'Roaming') : xdgConfig(env), 'Code', 'User', 'mcp.json'),
+    projectFile: join('.vscode', 'mcp.json'),
+  },
+  windsurf: {
+    label: 'Windsurf', format: 'json', key: ['mcpServers', SERVER_NAME], entry: claudeStyle,
+    userFile: (env) => join(home(env), '.codeium', 'windsurf', 'mcp_config.json'), projectFile: null,
+  },
+  'gemini-cli': {
+    label: 'Gemini CLI', format: 'jsonc', key: ['mcpServers', SERVER_NAME], entry: claudeStyle,
+    userFile: (env) => join(home(env), '.gemini', 'settings.json'), projectFile: join('.gemini', 'settings.json'),
+  },
+};
+
+/** The `claude mcp add` command line for Claude Code (user scope). */
 export function claudeCodeArgs(launch: Launch): string[] {
   const env = Object.entries(launch.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
   return ['mcp', 'add', '--scope', 'user', ...env, SERVER_NAME, '--', launch.command, ...launch.args];
 }
 
-/**
- * Adds (or replaces) our entry under `mcpServers` in a client's JSON config, keeping everything
- * else; writes atomically. A file that is not JSON is left alone with an error.
- */
-export function writeClientConfig(file: string, launch: Launch): { file: string; replaced: boolean } {
-  let doc: Record<string, unknown> = {};
-  let text: string | undefined;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch { /* a new file */ }
-  if (text !== undefined && text.trim() !== '') {
-    try {
-      doc = JSON.parse(text) as Record<string, unknown>;
-    } catch (err) {
-      throw new Error(`${file} is not valid JSON (${(err as Error).message}); fix or remove it, or use --print and add the entry by hand`);
-    }
-  }
-  const servers = (doc.mcpServers && typeof doc.mcpServers === 'object' ? doc.mcpServers : {}) as Record<string, unknown>;
-  const replaced = SERVER_NAME in servers;
-  doc.mcpServers = { ...servers, [SERVER_NAME]: { command: launch.command, args: launch.args, ...(launch.env ? { env: launch.env } : {}) } };
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(doc, null, 2) + '\n');
-  renameSync(tmp, file);
-  return { file, replaced };
-}
+export const claudeCodeRemoveArgs = () => ['mcp', 'remove', '--scope', 'user', SERVER_NAME];

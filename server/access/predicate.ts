@@ -9,7 +9,7 @@ type Fragment = PendingQuery<Row[]>;
 /**
  * SQL that is true when the caller holds at least `level` on the tree expression `tree` in the
  * space: an additive grant on an ancestor-or-self prefix, intersected with the API key's
- * restriction when there is one (a key can only narrow). Every memory query embeds this, so
+ * restriction when there is one (a key or a bound connection can only narrow). Every memory query embeds this, so
  * access is decided by Postgres, never by filtering rows afterwards.
  */
 export function canAccess(sql: Sql | TxSql, caller: Caller, spaceId: string, level: 1 | 2 | 3, tree: Fragment): Fragment {
@@ -38,13 +38,31 @@ function restrictionCovers(caller: Caller, spaceId: string, level: 1 | 2 | 3, tr
     && (r.tree === '' || tree === r.tree || tree.startsWith(r.tree + '.')));
 }
 
+/** "this API key is restricted to /a (read)" or "this connection is restricted to /a (read) in space "x"". */
+export function describeRestriction(caller: Caller): string {
+  const rules = (caller.restriction ?? []).map((r) => `${showTree(r.tree)} (${levelName(r.level)})${r.space ? ` in space "${r.space}"` : ''}`);
+  return `this ${caller.credential === 'apiKey' ? 'API key' : 'connection'} is restricted to ${rules.join(', ')}`;
+}
+
+/** Whether a restricted caller's rules reach the space at all (unrestricted callers: always). */
+export const restrictionReaches = (caller: Caller, spaceId: string) =>
+  !caller.restriction || caller.restriction.some((r) => r.spaceId === null || r.spaceId === spaceId);
+
+/**
+ * A memory a restricted caller cannot see is reported as missing, like any unreadable one; the
+ * message still says that the credential is limited, since that is about the caller, not the data.
+ */
+export function missingNote(caller: Caller): string {
+  return caller.restriction ? ` (${describeRestriction(caller)}; memories outside it look missing)` : '';
+}
+
 /**
  * The refusal for a tree the caller may not touch, with the reason that is true: the credential's
  * restriction (KEY_RESTRICTED: its grants may be fine) or a missing grant (GRANT_MISSING).
  */
 export function treeRefusal(caller: Caller, spaceId: string, level: 1 | 2 | 3, tree: string | null, message: string): AppError {
   if (caller.restriction && (tree === null || !restrictionCovers(caller, spaceId, level, tree))) {
-    return new AppError('FORBIDDEN', `${message}: this API key is restricted to ${caller.restriction.map((r) => `${showTree(r.tree)} (${levelName(r.level)})`).join(', ')}`, { reason: 'KEY_RESTRICTED' });
+    return new AppError('FORBIDDEN', `${message}: ${describeRestriction(caller)}`, { reason: 'KEY_RESTRICTED' });
   }
   return new AppError('FORBIDDEN', message, { reason: 'GRANT_MISSING' });
 }

@@ -29,7 +29,8 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
  * The one credential dispatcher, for every route: a bearer is an API key (me.<id>.<secret>) or an
  * OAuth access token for the route's audience; without a bearer, a cookie session where the route
  * takes one. A bearer that fails is a 401: it never falls back to the cookie. A connection's pinned
- * space (X-Me-Space, or the space chosen at consent) becomes the caller's default space.
+ * space (X-Me-Space, or the space chosen at consent) becomes the caller's default space, and a
+ * connection bound at consent becomes a restricted caller.
  */
 export async function authenticate(svc: Pick<Services, 'sql' | 'caches'>, verifiers: CredentialVerifiers, req: Request, audience: Audience): Promise<Caller> {
   let caller = await credential(svc, verifiers, req, audience);
@@ -38,6 +39,8 @@ export async function authenticate(svc: Pick<Services, 'sql' | 'caches'>, verifi
     const conn = await connection(svc, caller.principalId, caller.clientId);
     if (!conn.approved) throw new AppError('UNAUTHORIZED', 'this application was disconnected; connect it again to use Memory Engine', { reason: 'APP_DISCONNECTED' });
     if (conn.space) caller = { ...caller, defaultSpace: conn.space };
+    // A connection bound at consent carries its boundary as a restriction, enforced like a restricted key's.
+    if (conn.boundary) caller = { ...caller, restriction: [conn.boundary] };
   }
   const headerSpace = req.headers.get('x-me-space');
   return headerSpace ? { ...caller, defaultSpace: headerSpace } : caller;

@@ -1,19 +1,31 @@
 import { memoryCount, memoryGet, memoryGetByPath, memoryTree } from '../../contracts/memory.js';
 import { notFound } from '../../contracts/errors.js';
 import { showPath, showTree } from '../../contracts/paths.js';
-import { canAccess } from '../access/predicate.js';
+import { canAccess, missingNote } from '../access/predicate.js';
 import { implement } from '../operations.js';
+import type { Memory } from '../../contracts/memory-shapes.js';
 import { memoryColumns, toMemory, type MemoryRow } from './row.js';
 
 // A memory the caller may not read is reported exactly like one that does not exist, so
 // probing ids or paths reveals nothing.
 
+/** The content window a get asked for: `maxChars` from `offset`, never splitting a UTF-16 surrogate pair. */
+export function windowed(m: Memory, w: { maxChars?: number; offset?: number }) {
+  const total = m.content.length;
+  let start = Math.min(w.offset ?? 0, total);
+  if (start > 0 && isLowSurrogate(m.content.charCodeAt(start))) start--;
+  let end = w.maxChars === undefined ? total : Math.min(total, start + w.maxChars);
+  if (end < total && end > start && isLowSurrogate(m.content.charCodeAt(end))) end--;
+  return { ...m, content: m.content.slice(start, end), totalChars: total, offset: start, truncated: start > 0 || end < total };
+}
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
 export const get = implement(memoryGet, async (input, ctx) => {
   const sql = ctx.sql;
   const [row] = await sql<MemoryRow[]>`select ${memoryColumns(sql)} from core.memory m
     where m.id = ${input.id} and m.space_id = ${ctx.space.id} and ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`m.tree`)}`;
-  if (!row) throw notFound(`memory ${input.id} in space "${ctx.space.slug}"`);
-  return toMemory(row);
+  if (!row) throw notFound(`memory ${input.id} in space "${ctx.space.slug}"`, missingNote(ctx.caller));
+  return windowed(toMemory(row), input);
 });
 
 export const getByPath = implement(memoryGetByPath, async (input, ctx) => {
@@ -22,8 +34,8 @@ export const getByPath = implement(memoryGetByPath, async (input, ctx) => {
   const [row] = await sql<MemoryRow[]>`select ${memoryColumns(sql)} from core.memory m
     where m.space_id = ${ctx.space.id} and m.tree = ${tree}::ltree and m.name = ${name}
       and ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`m.tree`)}`;
-  if (!row) throw notFound(`memory ${showPath(tree, name)} in space "${ctx.space.slug}"`);
-  return toMemory(row);
+  if (!row) throw notFound(`memory ${showPath(tree, name)} in space "${ctx.space.slug}"`, missingNote(ctx.caller));
+  return windowed(toMemory(row), input);
 });
 
 export const count = implement(memoryCount, async (input, ctx) => {

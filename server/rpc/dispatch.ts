@@ -5,6 +5,7 @@ import { hasScope, type Contract } from '../../contracts/define.js';
 import type { Caller, OpContext, Services, SpaceRef } from '../context.js';
 import type { Operation } from '../operations.js';
 import { operations } from '../registry.js';
+import { describeRestriction, restrictionReaches } from '../access/predicate.js';
 import { resolveSpace } from '../spaces/resolve.js';
 import { parseInput } from './validate.js';
 
@@ -44,7 +45,7 @@ export function authorize(c: Contract, caller: Caller) {
     throw refuse(`${c.name} is for people; a service account cannot do it (its owner can)`, 'USER_REQUIRED', 'a person, not a service account');
   }
   if (!a.restricted && caller.restriction) {
-    throw refuse(`this API key is restricted to some trees, and restricted keys cannot call ${c.name}; use an unrestricted key or \`me login\``,
+    throw refuse(`${describeRestriction(caller)}, and restricted credentials cannot call ${c.name}; use an unrestricted key or \`me login\``,
       'KEY_RESTRICTED', 'an unrestricted credential');
   }
   if (caller.scopes && !hasScope(caller.scopes, a.scope)) {
@@ -60,6 +61,9 @@ export async function invoke(svc: Services, caller: Caller, op: Operation, param
   let space = undefined as unknown as SpaceRef;
   if (c.access.space !== 'none') {
     space = await resolveSpace(svc, caller, input.space as string | undefined);
+    if (!restrictionReaches(caller, space.id)) {
+      throw new AppError('FORBIDDEN', `${c.name} in space "${space.slug}": ${describeRestriction(caller)}`, { reason: 'KEY_RESTRICTED', needs: 'a credential for this space' });
+    }
     if (c.access.space === 'admin' && space.role !== 'admin') {
       throw new AppError('FORBIDDEN', `only admins of space "${space.slug}" can call ${c.name}`, { reason: 'SPACE_ADMIN_REQUIRED', needs: 'space admin' });
     }

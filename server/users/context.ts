@@ -1,3 +1,4 @@
+import type { Sql } from '../../db/connect.js';
 import { context } from '../../contracts/context.js';
 import { AppError } from '../../contracts/errors.js';
 import { showTree } from '../../contracts/paths.js';
@@ -31,6 +32,16 @@ export function effectiveAccess(grants: { tree: string; level: number }[], calle
   return [...best].sort(([a], [b]) => a.localeCompare(b)).map(([tree, level]) => ({ tree: showTree(tree), level: levelName(level) }));
 }
 
+/** A restriction as people read it: space slugs (null = every space), displayed trees, level names. */
+async function describeRules(ctx: { sql: Sql }, rules: Rule[]) {
+  const ids = rules.filter((r) => r.spaceId && !r.space).map((r) => r.spaceId!);
+  const slugs = ids.length ? await ctx.sql<{ id: string; slug: string }[]>`select id, slug from core.space where id = any(${ids}::uuid[])` : [];
+  return rules.map((r) => ({
+    space: r.space ?? (r.spaceId ? slugs.find((s) => s.id === r.spaceId)?.slug ?? r.spaceId : null),
+    tree: showTree(r.tree), level: levelName(r.level),
+  }));
+}
+
 export const describeContext = implement(context, async (input, ctx) => {
   const c = ctx.caller;
   const spaces = await ctx.sql<{ id: string; slug: string; name: string; role: 'member' | 'admin'; personal: boolean }[]>`
@@ -55,7 +66,8 @@ export const describeContext = implement(context, async (input, ctx) => {
     principal: { id: c.principalId, kind: c.kind, name: c.name, email: c.email },
     credential: c.credential,
     scopes: c.scopes,
-    canWrite: !c.scopes || c.scopes.includes('memory:write'),
+    canWrite: (!c.scopes || c.scopes.includes('memory:write')) && (!c.restriction || c.restriction.some((r) => r.level >= 2)),
+    restriction: c.restriction && await describeRules(ctx, c.restriction),
     space,
     spaceSource,
     spaceProblem,

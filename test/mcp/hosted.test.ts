@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { findTool } from '../../mcp/tools.js';
+import { PLAYBOOK } from '../../mcp/playbook.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let s: TestServer;
@@ -13,9 +15,12 @@ async function connect(key: string, headers: Record<string, string> = {}) {
   return c;
 }
 
+/** Calls a tool; its structuredContent must match the operation's output contract (tools send no outputSchema). */
 const call = async (name: string, args: Record<string, unknown> = {}, c = client) => {
   const r = await c.callTool({ name, arguments: args });
   assert.ok(!r.isError, `${name} failed: ${JSON.stringify(r.content)}`);
+  const parsed = findTool(name)!.contract.output.safeParse(r.structuredContent);
+  assert.ok(parsed.success, `${name}: structuredContent breaks its contract: ${parsed.error?.message}`);
   return r as { structuredContent: any; content: { type: string; text: string }[] };
 };
 
@@ -47,18 +52,24 @@ describe('hosted /mcp: tools from the registry', () => {
     assert.equal(search.annotations?.readOnlyHint, true);
     assert.equal(search.inputSchema.type, 'object');
     assert.ok(search.inputSchema.properties?.query);
-    assert.ok(search.outputSchema?.properties?.results);
+    // Lean: no output schema (results are compact text + structuredContent), only non-default hints.
+    assert.ok(tools.every((t) => t.outputSchema === undefined));
     assert.match(search.description!, /snippet/);
     const del = tools.find((t) => t.name === 'me_memory_delete_tree')!;
-    assert.equal(del.annotations?.destructiveHint, true);
-    assert.equal(del.annotations?.readOnlyHint, false);
+    assert.deepEqual(del.annotations, { idempotentHint: true, openWorldHint: false }, 'destructive and not read-only: the MCP defaults');
+    assert.equal(tools.find((t) => t.name === 'me_memory_create')!.annotations?.destructiveHint, false);
+    assert.equal(tools.find((t) => t.name === 'me_memory_get')!.inputSchema.properties?.maxChars && (tools.find((t) => t.name === 'me_memory_get')!.inputSchema.properties!.maxChars as any).default, 20000);
     const create = tools.find((t) => t.name === 'me_memory_create')!;
     assert.deepEqual(create.inputSchema.required, ['content']);
     // No 400-character date regex in front of the agent.
     assert.ok(!JSON.stringify(create.inputSchema).includes('"pattern":"^(?:(?:'));
   });
 
-  it('runs every memory tool end to end (the client checks structuredContent against outputSchema)', async () => {
+  it('sends the playbook as its instructions', () => {
+    assert.equal(client.getInstructions(), PLAYBOOK);
+  });
+
+  it('runs every memory tool end to end (structuredContent checked against each contract)', async () => {
     const created = await call('me_memory_create', { tree: '/projects/alpha', name: 'decisions', content: 'We chose Postgres for the memory store.', meta: { kind: 'adr' } });
     const m = created.structuredContent;
     assert.equal(m.outcome, 'created');

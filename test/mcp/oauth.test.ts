@@ -1,56 +1,19 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { signInWithIdp } from '../support/browser.js';
 import { cookieHeader, startAuthWorld, type AuthWorld } from '../auth/harness.js';
 import { mintAccessToken } from '../support/tokens.js';
 import { cliLogin } from '../auth/cli-flow.js';
+import { loopback, MemoryProvider } from '../support/mcp-oauth.js';
 
 // The SDK's own client as the third-party MCP client, registering the way Claude Code does: a
 // loopback redirect URI and no application_type.
 
 let world: AuthWorld;
 let mcpUrl: URL;
-
-/** An in-memory OAuthClientProvider: what an MCP client keeps between runs. */
-class MemoryProvider implements OAuthClientProvider {
-  info?: OAuthClientInformationMixed;
-  saved?: OAuthTokens;
-  verifier = '';
-  authUrl?: URL;
-  constructor(readonly redirectUrl: string) {}
-  get clientMetadata(): OAuthClientMetadata {
-    return { client_name: 'Claude Code (test)', redirect_uris: [this.redirectUrl], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
-  }
-  clientInformation() { return this.info; }
-  saveClientInformation(info: OAuthClientInformationMixed) { this.info = info; }
-  tokens() { return this.saved; }
-  saveTokens(tokens: OAuthTokens) { this.saved = tokens; }
-  redirectToAuthorization(url: URL) { this.authUrl = url; }
-  saveCodeVerifier(v: string) { this.verifier = v; }
-  codeVerifier() { return this.verifier; }
-}
-
-/** A loopback redirect listener: resolves with the first callback URL. */
-async function loopback() {
-  let resolveUrl!: (u: URL) => void;
-  const received = new Promise<URL>((r) => { resolveUrl = r; });
-  const server = createServer((req, res) => {
-    res.end('done');
-    resolveUrl(new URL(req.url!, 'http://127.0.0.1'));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    redirectUri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`,
-    received,
-    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
-  };
-}
 
 const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, any>;
 

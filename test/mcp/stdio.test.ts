@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { PLAYBOOK } from '../../mcp/playbook.js';
 import { forgetApiKey, mintApiKey } from '../../server/auth/api-keys.js';
 import { BIN, ensureBuilt, me, meJson, sandbox } from '../cli/support.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -36,6 +37,7 @@ describe('me mcp (stdio)', () => {
     try {
       const { tools } = await client.listTools();
       assert.equal(tools.length, 18);
+      assert.equal(client.getInstructions(), PLAYBOOK, 'the same playbook as /mcp');
       assert.ok(tools.some((t) => t.name === 'me_memory_search' && t.annotations?.readOnlyHint === true));
       const created = await client.callTool({ name: 'me_memory_create', arguments: { tree: '/stdio', name: 'hello', content: 'stdio says hello' } });
       assert.ok(!created.isError, JSON.stringify(created.content));

@@ -96,7 +96,7 @@ async function fingerprint(): Promise<string> {
     (select string_agg(concat_ws(',', id, kind, name, owner_id), ';' order by id) from core.principal),
     (select string_agg(concat_ws(',', id, principal_id, name, restriction, expires_at), ';' order by id) from core.api_key),
     (select string_agg(concat_ws(',', id, space_id, role, tree_prefix, level, uses, revoked_at), ';' order by id) from core.invitation),
-    (select string_agg(concat_ws(',', principal_id, client_id, space_id), ';' order by principal_id, client_id) from core.connector_space),
+    (select string_agg(concat_ws(',', principal_id, client_id, space_id, tree, level), ';' order by principal_id, client_id) from core.connector_space),
     (select string_agg(concat_ws(',', id, client_id, user_id, scopes), ';' order by id) from auth.oauth_consent),
     (select count(*) from auth.oauth_access_token where revoked is not null)
   )) as f`;

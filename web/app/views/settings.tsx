@@ -70,22 +70,65 @@ function Keys() {
   );
 }
 
-/** Applications the person connected (MCP clients, OAuth apps), with Disconnect; also served at /connections. */
+/** Applications the person connected (MCP clients, OAuth apps): their boundary, to change, and Disconnect; also served at /connections. */
 function Connections() {
   const list = useLoad(() => userRpc('connector.list', {}), []);
   return (
     <>
       <h2>Connected applications</h2>
-      <p class="muted">Applications you allowed to use your Memory Engine.</p>
+      <p class="muted">Applications you allowed to use your Memory Engine, and what each may reach.</p>
       <ErrorBanner error={list.error} />
       {!list.data ? !list.error && <Loading /> : list.data.connectors.length === 0 ? <p data-testid="empty">No connected applications.</p> : list.data.connectors.map((c) => (
         <section key={c.clientId} class="card" data-testid="connector" data-client-id={c.clientId}>
           <h3>{c.name ?? c.clientId}</h3>
-          <p class="muted">Signs in at {c.redirectHosts.join(', ')} · {c.scopes.join(', ')} · space {c.space ?? 'personal'} · since <Time at={c.approvedAt} /></p>
+          <p class="muted">Signs in at {c.redirectHosts.join(', ')} · {c.scopes.join(', ')} · since <Time at={c.approvedAt} /></p>
+          <p data-testid="boundary">{c.level
+            ? <>Only <code>{c.tree}</code> in space <strong>{c.space}</strong>, {c.level === 'read' ? 'read-only' : 'read and write'}.</>
+            : <>Not bound: any space you belong to (default {c.space ?? 'your personal space'}).</>}</p>
+          <BoundaryForm connector={c} saved={list.reload} />
           <Action testid="disconnect" run={async () => { await userRpc('connector.revoke', { clientId: c.clientId }); list.reload(); }}>Disconnect</Action>
         </section>
       ))}
     </>
+  );
+}
+
+type Connector = OpOutput<'connector.list'>['connectors'][number];
+
+/** Change a connection's boundary: the same choice as on the consent page (connector.setBoundary). */
+function BoundaryForm({ connector: c, saved }: { connector: Connector; saved: () => void }) {
+  const { me } = useSession();
+  const [error, setError] = useState<unknown>(null);
+  const personal = me.spaces.find((s) => s.personal)?.slug ?? null;
+  const save = async (form: HTMLFormElement) => {
+    const d = new FormData(form);
+    const level = String(d.get('level'));
+    const space = String(d.get('space'));
+    try {
+      await userRpc('connector.setBoundary', level === 'none'
+        ? { clientId: c.clientId, space: space === personal ? null : space }
+        : { clientId: c.clientId, space, tree: String(d.get('tree') || '/'), level: level as 'read' | 'write' });
+      setError(null);
+      saved();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const canWrite = c.scopes.includes('memory:write');
+  return (
+    <form class="inline-form" data-testid="boundary-form" onSubmit={(e) => { e.preventDefault(); void save(e.currentTarget); }}>
+      <ErrorBanner error={error} />
+      <label>Space <select name="space" data-testid="boundary-space" value={c.space ?? personal ?? ''}>
+        {me.spaces.map((s) => <option key={s.slug} value={s.slug}>{s.name}</option>)}
+      </select></label>{' '}
+      <label>Tree <input name="tree" data-testid="boundary-tree" value={c.tree ?? '/'} size={14} /></label>{' '}
+      <label>Access <select name="level" data-testid="boundary-level" value={c.level ?? 'none'}>
+        <option value="read">read-only</option>
+        {canWrite && <option value="write">read and write</option>}
+        <option value="none">not bound</option>
+      </select></label>{' '}
+      <button type="submit" data-testid="boundary-save">Save</button>
+    </form>
   );
 }
 

@@ -59,16 +59,24 @@ function ConsentPage() {
   const [admin, setAdmin] = useState(false);
   const target = redirectHost(redirectUri);
   const wantsMemory = requested.some((s) => s.startsWith('memory:'));
+  const wantsWrite = requested.includes('memory:write');
+  // The boundary: its tokens reach only this tree of the chosen space, read-only or read/write.
+  const [tree, setTree] = useState('/');
+  const [level, setLevel] = useState<'read' | 'write'>(wantsWrite ? 'write' : 'read');
 
   useEffect(() => {
     currentUser().then(setUser, () => setUser(null));
     fetch(`/api/v1/auth/oauth2/public-client?client_id=${encodeURIComponent(clientId)}`, { credentials: 'same-origin' })
       .then((r) => (r.ok ? r.json() : null))
       .then((c: { client_name?: string } | null) => setClientName(c?.client_name ?? null), () => setClientName(null));
-    userRpc('space.list', {}).then(
-      (r) => {
+    Promise.all([userRpc('space.list', {}), userRpc('connector.list', {}).catch(() => null)]).then(
+      ([r, connected]) => {
         setSpaces(r.spaces);
-        setSpace((r.spaces.find((s) => s.personal) ?? r.spaces[0])?.slug ?? '');
+        // Asked again (new scopes): start from the boundary chosen last time.
+        const before = connected?.connectors.find((c) => c.clientId === clientId);
+        setSpace(before?.space ?? (r.spaces.find((s) => s.personal) ?? r.spaces[0])?.slug ?? '');
+        if (before?.tree) setTree(before.tree);
+        if (before?.level && (before.level === 'read' || wantsWrite)) setLevel(before.level);
       },
       () => setSpaces([]),
     );
@@ -77,10 +85,10 @@ function ConsentPage() {
   const answer = async (accept: boolean) => {
     setBusy(true);
     try {
-      // The space first: once the consent is recorded, the application's first call may come at once.
+      // The boundary first: once the consent is recorded, the application's first call may come at once.
+      // Administration reaches the whole account, so an application allowed it is not bound.
       if (accept && wantsMemory && space) {
-        const personal = spaces.find((s) => s.personal)?.slug;
-        await userRpc('connector.setSpace', { clientId, space: space === personal ? null : space });
+        await userRpc('connector.setBoundary', admin ? { clientId, space } : { clientId, space, tree: tree.trim() || '/', level });
       }
       location.assign(await decide(accept, requested.filter((s) => s !== ADMIN || admin)));
     } catch (e) {
@@ -119,12 +127,30 @@ function ConsentPage() {
         </p>
       )}
       {wantsMemory && spaces.length > 0 && (
-        <label>
-          Space it uses (calls may still name another space you belong to):{' '}
-          <select data-testid="space" value={space} onChange={(e) => setSpace((e.target as HTMLSelectElement).value)}>
-            {spaces.map((s) => <option key={s.slug} value={s.slug}>{s.name}{s.personal ? ' (personal)' : ''}</option>)}
-          </select>
-        </label>
+        <fieldset data-testid="boundary">
+          <legend>What it may reach</legend>
+          <label>
+            Space:{' '}
+            <select data-testid="space" value={space} onChange={(e) => setSpace((e.target as HTMLSelectElement).value)}>
+              {spaces.map((s) => <option key={s.slug} value={s.slug}>{s.name}{s.personal ? ' (personal)' : ''}</option>)}
+            </select>
+          </label>
+          {admin ? (
+            <p class="note" data-testid="unbound">With administration it is not bound: it may use every space you belong to; this space is its default.</p>
+          ) : (
+            <>
+              <label style="display:block;margin-top:0.5rem">
+                Only this part of it:{' '}
+                <input data-testid="tree" value={tree} placeholder="/" size={18} onInput={(e) => setTree((e.target as HTMLInputElement).value)} />
+              </label>
+              <div style="margin-top:0.5rem">
+                <label><input type="radio" name="level" data-testid="level-read" checked={level === 'read'} onChange={() => setLevel('read')} /> Read only</label>{' '}
+                {wantsWrite && <label><input type="radio" name="level" data-testid="level-write" checked={level === 'write'} onChange={() => setLevel('write')} /> Read and write</label>}
+              </div>
+              <p class="note">It cannot reach other spaces or trees, nor more than you may yourself. You can change this on the Connections page.</p>
+            </>
+          )}
+        </fieldset>
       )}
       <button disabled={busy || !params.has('sig')} data-testid="allow" onClick={() => answer(true)}>Allow</button>
       <button disabled={busy || !params.has('sig')} data-testid="deny" onClick={() => answer(false)}>Deny</button>
