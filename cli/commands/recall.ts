@@ -55,7 +55,8 @@ export function recallText(tree: string, results: { path: string; id: string; na
     const room = Math.min(limit - out.length - title.length - 1, Math.floor(limit * PER_MEMORY_SHARE));
     if (room < 80) break;
     const content = (r.content ?? '').trim();
-    const body = content.length <= room ? content : `${content.slice(0, room - 40).replace(/\s+\S*$/, '')} … (cut; me_memory_get ${r.id})`;
+    const cut = ` … (cut; me_memory_get ${r.id})`;
+    const body = content.length <= room ? content : `${content.slice(0, room - cut.length).replace(/\s+\S*$/, '')}${cut}`;
     out += `${title}${body}\n`;
     shown++;
   }
