@@ -59,11 +59,17 @@ export class ImportCommand extends MeCommand {
       '(memory.batchCreate, all-or-nothing per batch) with a progress bar. Named memories make an import idempotent ' +
       'and resumable: run it again and unchanged ones stay as they are (no new version), changed ones are replaced ' +
       '(default) or kept (--on-conflict ignore). An interrupted import also remembers what it stored (a checkpoint ' +
-      'under ~/.cache/me/imports), and the next run of the same import skips that, so unnamed memories are not stored twice either.',
+      'under ~/.cache/me/imports), and the next run of the same import skips that, so unnamed memories are not stored twice either. ' +
+      '--from reads conversations instead: claude-code session transcripts (a directory such as ~/.claude/projects, or one .jsonl), ' +
+      'claude-export (the claude.ai data export\'s conversations.json, or its folder), chatgpt-export (ChatGPT\'s conversations.json): ' +
+      'one memory per conversation under /conversations/<source> (below --tree), named after its title and id, a readable ' +
+      'transcript as content, its date as temporal, source ids in meta; importing again updates only the conversations that changed.',
     examples: [
       ['Import a folder of notes under /notes', '$0 import ./notes --tree /notes'],
       ['Import an export from another space', '$0 import backup.ndjson --space team-notes'],
       ['Resume a large import, skipping what is there', '$0 import ./notes --on-conflict ignore'],
+      ['Claude Code sessions, one memory per session', '$0 import ~/.claude/projects --from claude-code'],
+      ['A ChatGPT data export (unzipped)', '$0 import ./chatgpt-export/conversations.json --from chatgpt-export'],
     ],
   });
   source = Option.String({ name: 'source' });
@@ -73,8 +79,9 @@ export class ImportCommand extends MeCommand {
   batch = Option.String('--batch', '500', { description: `Memories per request (1-${MAX_BATCH}, default 500)` });
   dryRun = Option.Boolean('--dry-run', false, { description: 'Read and check everything exactly as a real import would, then stop before writing' });
   tz = Option.String('--tz', { description: 'Time zone for times written without one (front matter, files), e.g. Europe/Paris. Default: UTC.' });
-  static placeholders = { '--format': `<${FORMATS.join('|')}>` };
-  static choices = { '--format': FORMATS, '--on-conflict': ['replace', 'ignore', 'error'] };
+  from = Option.String('--from', { description: 'Conversations: claude-code (~/.claude/projects), claude-export (claude.ai conversations.json), chatgpt-export (ChatGPT conversations.json)' });
+  static placeholders = { '--format': `<${FORMATS.join('|')}>`, '--from': '<claude-code|claude-export|chatgpt-export>' };
+  static choices = { '--format': FORMATS, '--on-conflict': ['replace', 'ignore', 'error'], '--from': ['claude-code', 'claude-export', 'chatgpt-export'] };
 
   async execute() {
     if (!['replace', 'ignore', 'error'].includes(this.onConflict)) throw new UsageError(`--on-conflict takes replace, ignore or error; got "${this.onConflict}"`);
@@ -89,12 +96,19 @@ export class ImportCommand extends MeCommand {
       throw new UsageError(`--tz: ${(err as Error).message}`);
     }
     if (this.source !== '-') statSync(this.source); // a missing source is a clear "no such file" error
-    const format = (this.format ?? (this.source === '-' ? 'ndjson' : detectFormat(this.source, isDirectory(this.source)))) as Format;
+    const format = (this.format ?? (this.source === '-' || this.from ? 'ndjson' : detectFormat(this.source, isDirectory(this.source)))) as Format;
 
     let items: Item[];
     let skipped = 0;
     const renamedItems: [string, Item][] = [];
-    if (format === 'md') {
+    if (this.from) {
+      const { CONVERSATION_SOURCES, readConversations } = await import('../io/conversations.js');
+      if (!(CONVERSATION_SOURCES as readonly string[]).includes(this.from)) throw new UsageError(`--from takes ${CONVERSATION_SOURCES.join(', ')}; got "${this.from}"`);
+      const read = readConversations(this.from as (typeof CONVERSATION_SOURCES)[number], this.source);
+      items = read.items;
+      skipped = read.empty;
+      if (read.empty) this.note(`skipped ${plural(read.empty, 'conversation', 'conversations')} without messages`);
+    } else if (format === 'md') {
       if (!isDirectory(this.source)) {
         const base = this.source.split(/[\\/]/).pop()!;
         items = [await parseMarkdown(readFileSync(this.source, 'utf8'), '/', base, { file: this.source, tc })];

@@ -10,6 +10,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { parse as parseJsonc } from 'jsonc-parser';
 import { PLAYBOOK_SHORT } from '../../mcp/playbook.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { recallText } from '../../cli/commands/recall.js';
 import { me, meJson, sandbox } from './support.js';
 
 // `me init` binds a project to a space and tree; `me mcp` then files and searches there; `me recall`
@@ -110,6 +111,14 @@ describe('me recall', () => {
     assert.ok(!out.includes('Note 0:'), 'the oldest do not fit');
     assert.ok(out.length <= 300 * 4, `within the budget: ${out.length} characters for 300 tokens`);
     assert.match(out, /more under \/projects\/billing_api/);
+  });
+
+  it('never exceeds the budget, whatever the budget and the memories', () => {
+    const results = Array.from({ length: 40 }, (_, i) => ({ path: `/p/m${i}`, id: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', name: null, content: `word${i} `.repeat(50 + i * 37), updatedAt: '2025-01-01T00:00:00Z' }));
+    for (const budget of [50, 51, 77, 120, 300, 999, 2000, 5000]) {
+      const out = recallText('/projects/some_long_project_name', results, budget);
+      assert.ok(out.length <= budget * 4, `${out.length} characters for ${budget} tokens`);
+    }
   });
 
   it('defaults to the directory\'s tree, finds by --query, and prints nothing where there is nothing', async () => {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -17,6 +19,24 @@ const BODY_ROUTES = [
   '/api/v1/auth/oauth2/register', '/api/v1/auth/oauth2/token', '/api/v1/auth/oauth2/consent', '/api/v1/auth/sign-in/social',
   '/no/such/route',
 ];
+
+/** Child-process script: 10 connections, each posting oversized chunked bodies to /mcp over and over; prints each status. */
+const UPLOADER = `
+const http = require('node:http');
+const [url, size] = process.argv.slice(1);
+const chunk = Buffer.alloc(64 * 1024, 'a');
+function upload() {
+  const req = http.request(url + '/mcp', { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+    res.resume();
+    res.on('end', () => { process.stdout.write(res.statusCode + ' '); req.destroy(); setImmediate(upload); });
+  });
+  req.on('error', () => {});
+  let sent = 0;
+  const pump = () => { while (sent < Number(size)) { sent += chunk.length; if (!req.write(chunk)) return void req.once('drain', pump); } };
+  pump();
+}
+for (let i = 0; i < 10; i++) upload();
+`;
 
 interface Upload { status: Promise<{ status: number; body: string; ms: number }>; abort(): void }
 
@@ -76,18 +96,32 @@ describe('body limits on every route', () => {
     });
   }
 
-  it('/ready answers while 10 oversized uploads are in flight', async () => {
-    const uploads = Array.from({ length: 10 }, (_, i) => oversized(BODY_ROUTES[i % BODY_ROUTES.length]!, true));
-    const t = performance.now();
-    const ready = await fetch(`${s.url}/ready`);
-    const ms = performance.now() - t;
-    assert.equal(ready.status, 200);
-    console.log(`/ready during 10 oversized uploads: ${ms.toFixed(1)} ms`);
-    assert.ok(ms < 2_000, `/ready took ${ms.toFixed(0)} ms`);
-    for (const u of uploads) {
-      assert.equal((await u.status).status, 413);
-      u.abort();
+  it('/ready answers while 10 oversized uploads keep arriving (from another process)', async () => {
+    await (await fetch(`${s.url}/ready`)).text(); // the process's first fetch loads undici: not the server's time
+    const alone = performance.now();
+    await (await fetch(`${s.url}/ready`)).text();
+    const aloneMs = performance.now() - alone;
+    // The uploads come from a child process so that sending them does not share the server's event loop.
+    const uploader = spawn(process.execPath, ['-e', UPLOADER, s.url, String(2 * MiB)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const statuses: string[] = [];
+    uploader.stdout.setEncoding('utf8').on('data', (d: string) => statuses.push(...d.split(/\s+/).filter(Boolean)));
+    try {
+      while (statuses.length < 10) await delay(20); // the first round has been answered: uploads are flowing
+      const times: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const t = performance.now();
+        const ready = await fetch(`${s.url}/ready`);
+        await ready.text();
+        times.push(performance.now() - t);
+        assert.equal(ready.status, 200);
+      }
+      times.sort((a, b) => a - b);
+      console.log(`/ready alone ${aloneMs.toFixed(1)} ms; during uploads median ${times[5]!.toFixed(1)} ms, max ${times[9]!.toFixed(1)} ms (${statuses.length} uploads answered so far)`);
+      assert.ok(times[5]! < 1_000, `/ready median ${times[5]!.toFixed(0)} ms`);
+    } finally {
+      uploader.kill();
     }
+    assert.ok(statuses.every((st) => st === '413'), `statuses: ${[...new Set(statuses)].join(', ')}`);
   });
 
   it('a body within the limit still works on the API', async () => {
