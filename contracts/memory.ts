@@ -234,6 +234,9 @@ export const memoryCopy = defineContract({
 export const searchModes = ['auto', 'keyword', 'semantic', 'hybrid'] as const;
 export const searchFields = ['content', 'meta', 'temporal', 'createdBy', 'createdAt', 'updatedAt', 'version'] as const;
 
+/** A keyword search ranks at most this many matches (server/search/keyword.ts says why); more sets `truncated`. */
+export const SEARCH_RANK_LIMIT = 500;
+
 export const memorySearch = defineContract({
   name: 'memory.search',
   endpoint,
@@ -283,6 +286,9 @@ export const memorySearch = defineContract({
     ),
     nextCursor: z.string().nullable(),
     embeddingsPending: z.number().int().optional().describe('Memories not yet embedded (semantic results may miss them).'),
+    truncated: z.boolean().optional().describe(
+      `keyword: more than ${SEARCH_RANK_LIMIT} memories matched and the results are the best of the first ${SEARCH_RANK_LIMIT} found; ` +
+      'narrow the search (more words, a deeper tree, filters) to rank every match.'),
   }),
   access: memoryAccess('read'),
   hints: readOnly,

@@ -43,7 +43,7 @@ export function parseMemoryPath(input: string): { ok: true; value: { tree: strin
 }
 
 /** ltree text to the displayed form: `a.b` → `/a/b`, `` → `/`. */
-export const showTree = (ltree: string): string => '/' + ltree.split('.').filter(Boolean).join('/');
+export const showTree = (ltree: string): string => '/' + ltree.replaceAll('.', '/');
 
 /** The addressable path of a memory: its tree plus its name, if it has one. */
 export const showPath = (ltree: string, name: string | null): string =>

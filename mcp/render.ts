@@ -25,6 +25,7 @@ function renderSearch(r: Json): string {
     if (x.content !== undefined) lines.push(`  content: ${x.content}`);
   }
   if (r.nextCursor) lines.push(`more: pass cursor "${r.nextCursor}"`);
+  if (r.truncated) lines.push('many more memories matched than were ranked: narrow the search (more words, a deeper tree, filters) for the best matches');
   if (r.embeddingsPending) lines.push(`${r.embeddingsPending} memories are not embedded yet`);
   return lines.join('\n');
 }

@@ -11,6 +11,8 @@ export interface Row {
   unit: string;
   target?: { kind: 'max' | 'min'; value: number };
   note?: string;
+  /** The same measurement on the floor (bench/harness/floor.ts, or the raw SQL): printed as value/floor. */
+  floor?: number;
 }
 
 export class Report {
@@ -18,16 +20,16 @@ export class Report {
   add(row: Row) {
     this.rows.push(row);
     // Print as we go: a long run shows progress, and a crash still leaves the figures.
-    console.log(`  ${row.db.padEnd(9)} ${row.metric.padEnd(44)} ${fmt(row.value).padStart(9)} ${row.unit.padEnd(6)} ${verdict(row)}`);
+    console.log(`  ${row.db.padEnd(9)} ${row.metric.padEnd(44)} ${fmt(row.value).padStart(9)} ${row.unit.padEnd(6)} ${vsFloor(row).padStart(7)} ${verdict(row)}`);
   }
   print() {
-    const head = ['database', 'measurement', 'value', 'unit', 'target', 'result', 'note'];
+    const head = ['database', 'measurement', 'value', 'unit', 'floor', 'vs floor', 'target', 'result', 'note'];
     const lines = this.rows.map((r) => [
-      r.db, r.metric, fmt(r.value), r.unit,
+      r.db, r.metric, fmt(r.value), r.unit, r.floor === undefined ? '' : fmt(r.floor), vsFloor(r),
       r.target ? `${r.target.kind === 'max' ? '≤' : '≥'} ${fmt(r.target.value)}` : '', verdict(r), r.note ?? '',
     ]);
     const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-    const right = new Set([2]);
+    const right = new Set([2, 4, 5]);
     const line = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
     console.log('\n' + line(head));
     console.log(widths.map((w) => '-'.repeat(w)).join('  '));
@@ -43,3 +45,6 @@ export function verdict(r: Row): string {
   const ok = r.target.kind === 'max' ? r.value <= r.target.value : r.value >= r.target.value;
   return ok ? 'PASS' : 'MISS';
 }
+
+/** Ours ÷ floor: below 1× is slower for throughput (req/s), above 1× is slower for latency (ms). */
+export const vsFloor = (r: Row) => (r.floor === undefined || !Number.isFinite(r.value) ? '' : `${(r.value / r.floor).toFixed(2)}×`);

@@ -2,11 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
 import { openDatabase, type Database, type OpenOptions } from '../../db/connect.js';
 import { migrate } from '../../db/migrate.js';
 import { loadConfig } from '../../server/config.js';
-import { startServer, type RunningServer } from '../../server/start.js';
+import type { RunningServer } from '../../server/start.js';
+import { packageRoot } from '../../db/package-root.js';
+import { buildIfStale } from '../../scripts/build-if-stale.js';
 import { RpcClient } from './http.js';
 import { embeddedTargets, serverTargets, type Targets } from './targets.js';
 
@@ -23,20 +26,32 @@ export interface BenchTarget {
   targets: Targets;
   /** Memories currently stored (the bench grows this). */
   count: number;
+  /** Floor figures measured in this run (e.g. `get` req/s), for rows measured later to compare against. */
+  floors: Record<string, number>;
   close(): Promise<void>;
 }
 
 // Silent by default (logging every request would be measured too); BENCH_LOG_LEVEL=error shows failures.
 const env = { ME_PORT: '0', ME_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent' };
 
+/**
+ * The server as `npm start` runs it: compiled by tsc (dist/), not transformed on the fly by tsx,
+ * whose keepNames helpers (a defineProperty per closure created) cost ~15 % of memory.get's handler CPU.
+ */
+async function compiledServer(): Promise<typeof import('../../server/start.js')> {
+  buildIfStale();
+  return import(pathToFileURL(join(packageRoot, 'dist/server/start.js')).href);
+}
+
 async function serve(db: Database, label: string, targets: Targets, cleanup: () => Promise<void>): Promise<BenchTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'me-bench-'));
   const config = loadConfig({ ...process.env, ...env, ME_DATA_DIR: dataDir, DATABASE_URL: undefined });
+  const { startServer } = await compiledServer();
   const server = await startServer(config, { database: db });
   const key = server.bootstrap!.key;
   const rpc = new RpcClient(server.url, key);
   return {
-    label, kind: db.kind, db, server, key, rpc, targets, count: 0,
+    label, kind: db.kind, db, server, key, rpc, targets, count: 0, floors: {},
     async close() {
       rpc.close();
       await server.close();

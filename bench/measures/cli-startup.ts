@@ -1,13 +1,14 @@
 // CLI start-up measurements (issue 4): `me --version` against `node -e 0` (target ≤ 1.5×) and
 // `me memory get <id>` end to end against a local server (target ≤ 3×). Samples are interleaved so
 // all three see the same machine load; the ratio of medians is reported. Registered in bench/measures/index.ts.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { percentile } from '../harness/stats.js';
 import type { BenchContext, Measure } from './types.js';
 import { packageRoot } from '../../db/package-root.js';
+import { buildIfStale } from '../../scripts/build-if-stale.js';
 
 function timeRun(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -25,7 +26,7 @@ export const cliStartup: Measure = {
   when: 'once',
   async run({ target, report, quick }: BenchContext) {
     const bin = join(packageRoot, 'dist/cli/main.js');
-    if (!existsSync(bin)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: packageRoot, stdio: 'ignore' });
+    buildIfStale();
     const [row] = await target.db.sql<{ id: string }[]>`select id from core.memory limit 1`;
     if (!row) throw new Error('cli-startup needs at least one memory');
     const home = mkdtempSync(join(tmpdir(), 'me-bench-cli-'));

@@ -63,10 +63,15 @@ export const search: Measure = {
     const t = target.targets;
     const note = `${cases.length} queries, ${(hits / cases.length).toFixed(1)} results/query`;
     const tail = await tailNote(sql, cases, sqlMs);
-    report.add({ db, metric: `search RPC p50 @${at}`, value: rpc.p50, unit: 'ms', target: { kind: 'max', value: t.searchP50Ms }, note });
-    report.add({ db, metric: `search RPC p95 @${at}`, value: rpc.p95, unit: 'ms', target: { kind: 'max', value: t.searchP95Ms }, note: tail });
-    report.add({ db, metric: `search SQL p50 / p95 @${at}`, value: raw.p50, unit: 'ms', note: `p95 ${raw.p95.toFixed(2)} ms (same statements, postgres.js)` });
-    report.add({ db, metric: `search RPC overhead p50 @${at}`, value: overhead.p50, unit: 'ms', target: { kind: 'max', value: t.searchOverheadMs }, note: `p95 ${overhead.p95.toFixed(2)} ms; ratio RPC/SQL p50 ${(rpc.p50 / raw.p50).toFixed(2)}×, p95 ${(rpc.p95 / raw.p95).toFixed(2)}×` });
+    target.floors[`searchP50@${at}`] = raw.p50;
+    target.floors[`searchP95@${at}`] = raw.p95;
+    report.add({ db, metric: `search SQL p50 (floor) @${at}`, value: raw.p50, unit: 'ms', note: `p95 ${raw.p95.toFixed(2)} ms (the same statements, postgres.js, no HTTP)` });
+    report.add({ db, metric: `search RPC p50 @${at}`, value: rpc.p50, unit: 'ms', floor: raw.p50, target: { kind: 'max', value: t.searchP50Ms }, note });
+    report.add({ db, metric: `search RPC p95 @${at}`, value: rpc.p95, unit: 'ms', floor: raw.p95, target: { kind: 'max', value: t.searchP95Ms }, note: tail });
+    // The issue sets the tail target at 100k memories; at 10k it is shown for information.
+    const goal = size >= 100_000 ? { target: { kind: 'max' as const, value: 2.5 } } : {};
+    report.add({ db, metric: `search RPC p95 / p50 @${at}`, value: rpc.p95 / rpc.p50, unit: '×', ...goal, note: `SQL alone ${(raw.p95 / raw.p50).toFixed(2)}×` });
+    report.add({ db, metric: `search RPC overhead p50 @${at}`, value: overhead.p50, unit: 'ms', target: { kind: 'max', value: t.searchOverheadMs }, note: `p95 ${overhead.p95.toFixed(2)} ms (RPC − its own SQL, per call)` });
   },
 };
 

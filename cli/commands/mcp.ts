@@ -23,18 +23,8 @@ export class McpCommand extends MeCommand {
   tree = Option.String('--tree', { description: 'A project\'s tree: where memories go and searches look when a call names no tree' });
 
   async execute() {
-    // No credential at all: fail at start, not at every tool call.
-    const bearer = await this.bearer();
-    const { tokenSetLocation } = await import('../auth/store.js');
-    const server = (await this.settings()).server;
-    if (bearer.kind !== 'apiKey' && !(await tokenSetLocation(server))) {
-      const { refuseWithoutCredentials } = await import('../mcp/no-credentials.js');
-      await refuseWithoutCredentials(server, this.context.stdin, this.context.stdout, (l) => this.note(l));
-      return 1;
-    }
-    const { serveStdio } = await import('../mcp/stdio.js');
-    await serveStdio(await this.client(), this.cli.binaryVersion ?? '', { tree: this.tree });
-    return 0;
+    const { startMcp } = await import('../mcp/start.js');
+    return startMcp({ server: this.server, space: this.space, tree: this.tree }, this.cli.binaryVersion ?? '');
   }
 }
 

@@ -94,6 +94,7 @@ export function renderResult(op: string, r: any): string {
       if (!r.results.length) return 'No memories found.';
       const out = r.results.map((h: Rec) => `${h.path}  ${h.id}${h.score !== null && h.score !== undefined ? `  score ${Number(h.score).toFixed(3)}` : ''}\n   ${String(h.snippet).replace(/\s+/g, ' ').slice(0, 200)}`);
       if (r.nextCursor) out.push(`\nMore results: --cursor ${r.nextCursor}`);
+      if (r.truncated) out.push('\nMany more memories matched than were ranked: narrow the search (more words, a deeper --tree, filters).');
       return out.join('\n');
     }
     case 'memory.history': {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Caller, Rule, Services } from '../context.js';
 
 // me.<lookup-id>.<secret>: the lookup id finds the row (indexed), the secret is compared by its
@@ -28,7 +28,8 @@ export function forgetApiKey(svc: Pick<Services, 'caches'>, keyId: string) {
 /** The caller behind an API key, or null when the key is malformed, unknown, wrong, or expired. */
 export async function verifyApiKey(svc: Pick<Services, 'sql' | 'caches'>, token: string): Promise<Caller | null> {
   const { sql, caches } = svc;
-  const cacheKey = sha256(token).toString('base64');
+  // One-shot hash (no Hash stream object): this runs on every request.
+  const cacheKey = hash('sha256', token, 'base64');
   const hit = caches.apiKeys.get(cacheKey);
   if (hit) {
     caches.keyUsage.add(hit.keyId!);

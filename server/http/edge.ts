@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { AppError, type ErrorCode } from '../../contracts/errors.js';
 import { rpcError } from '../rpc/jsonrpc.js';
@@ -18,7 +19,11 @@ export const AUTH_BODY_LIMIT = 64 * 1024;
 export const requestId: MiddlewareHandler<EdgeEnv> = async (c, next) => {
   const id = c.req.header('x-request-id')?.slice(0, 100) || randomUUID();
   c.set('requestId', id);
-  c.header('x-request-id', id);
+  // On Node the header goes straight onto the ServerResponse (merged into whatever the route
+  // answers): c.header() would make every response build a Fetch Headers object just for it.
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  if (outgoing) outgoing.setHeader('x-request-id', id);
+  else c.header('x-request-id', id);
   await next();
 };
 

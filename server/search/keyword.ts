@@ -1,11 +1,19 @@
 import type { z } from 'zod';
-import type { memorySearch } from '../../contracts/memory.js';
+import { SEARCH_RANK_LIMIT, type memorySearch } from '../../contracts/memory.js';
 import { canAccess } from '../access/predicate.js';
 import type { OpContext } from '../context.js';
 import { makeCursor, readCursor } from '../util/cursor.js';
 import { checkFilters, listing, searchFilters } from './filters.js';
 import { extraColumns, HEADLINE, page, type Hit, type Output } from './results.js';
 
+/**
+ * A ranked search scores every memory it ranks, and each costs a heap visit and a ts_rank_cd: a
+ * single common word over a broad subtree matched ~2,000-6,600 of 100k memories in the bench, and
+ * those queries made the p95 (SQL p50 1.5 ms, p95 18 ms on Postgres 15). Ranking at most this many
+ * matches — the first found, in storage order — bounds that cost; a query with fewer matches is
+ * ranked exactly as before, and one with more says so (`truncated`), so the caller can narrow it.
+ * Measured choices (bench/README.md → "Broad searches"): 1000 kept p95 at 10× p50, 500 at 8×, 250 …
+ */
 export async function keywordSearch(input: z.output<typeof memorySearch.input>, ctx: OpContext, query: string): Promise<Output> {
   const sql = ctx.sql;
   const limit = input.limit ?? 10;
@@ -16,22 +24,29 @@ export async function keywordSearch(input: z.output<typeof memorySearch.input>, 
   // from ANDing the GiST tree index into the bitmap, which measured slower (see bench/README.md).
   const subtree = input.tree !== undefined && !input.exactTree;
   const filters = searchFilters(sql, subtree ? { ...input, tree: undefined } : input);
-  const rows = await sql<Hit[]>`
+  // Ranked among at most SEARCH_RANK_LIMIT matches (see above): `k` numbers them in the order found.
+  const rows = await sql<(Hit & { more: boolean })[]>`
     with q as (select websearch_to_tsquery('english', ${query}) as q),
-    ranked as (
-      select m.id, ts_rank_cd(m.fts, q.q, 32) as score
+    candidates as (
+      select m.id, m.fts, row_number() over () as k
       from core.memory m, q
       where m.space_id = ${ctx.space.id} and m.fts @@ q.q ${filters}
         ${subtree && input.tree ? sql`and m.tree_ancestors @> array[hashtextextended(${input.tree}, 0)]` : sql``}
         ${subtree ? sql`and (m.tree || ''::ltree) <@ ${input.tree!}::ltree` : sql``}
         and ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`m.tree`)}
-      order by score desc, m.id desc
+      limit ${SEARCH_RANK_LIMIT + 1}),
+    ranked as (
+      select c.id, ts_rank_cd(c.fts, q.q, 32) as score
+      from candidates c, q
+      where c.k <= ${SEARCH_RANK_LIMIT}
+      order by score desc, c.id desc
       limit ${limit + 1} offset ${offset})
     select m.id, m.tree::text as tree, m.name, r.score::float8 as score,
-      ts_headline('english', m.content, q.q, ${HEADLINE}) as snippet ${extraColumns(ctx, input.fields)}
+      ts_headline('english', m.content, q.q, ${HEADLINE}) as snippet ${extraColumns(ctx, input.fields)},
+      (select count(*) from candidates) > ${SEARCH_RANK_LIMIT} as more
     from ranked r join core.memory m on m.id = r.id, q
     order by r.score desc, m.id desc`;
-  return page(rows, limit, input.fields, 'keyword', () => makeCursor('o', offset + limit, listing(input, ctx)));
+  return page(rows, limit, input.fields, 'keyword', () => makeCursor('o', offset + limit, listing(input, ctx)), rows[0]?.more ? { truncated: true } : {});
 }
 
 export async function listRecent(input: z.output<typeof memorySearch.input>, ctx: OpContext): Promise<Output> {

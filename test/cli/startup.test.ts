@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BIN, ensureBuilt } from './support.js';
 
@@ -28,5 +31,38 @@ describe('me --version start-up', () => {
     const ratio = median(me) / median(node);
     t.diagnostic(`me --version ${median(me).toFixed(0)} ms, node -e 0 ${median(node).toFixed(0)} ms: ${ratio.toFixed(2)}×`);
     assert.ok(ratio <= 1.5, `me --version took ${ratio.toFixed(2)}× node -e 0 (medians ${median(me).toFixed(0)} / ${median(node).toFixed(0)} ms)`);
+  });
+});
+
+// Issue 14: `me mcp` answers `initialize` within 2.5× `node -e 0` (bench: mcp-stdio) by loading only
+// the MCP SDK's server and the client: not clipanion and the command specs, not Ajv (patched out of
+// the SDK's static imports), not the contracts (the tool list loads at tools/list).
+describe('me mcp start-up', () => {
+  it('answers initialize without loading clipanion, Ajv, YAML or the contracts', async () => {
+    ensureBuilt();
+    const dir = mkdtempSync(join(tmpdir(), 'me-trace-'));
+    const trace = join(dir, 'imports.txt');
+    writeFileSync(trace, '');
+    try {
+      const child = spawn(process.execPath, ['--import', join(import.meta.dirname, '../support/import-trace.mjs'), BIN, 'mcp', '--server', 'http://127.0.0.1:9'], {
+        env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_CACHE_HOME: join(dir, 'cache'), ME_API_KEY: 'me.abcdefabcdef.' + 'x'.repeat(43), ME_IMPORT_TRACE: trace },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      const answer = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => { out += d; if (out.includes('\n')) resolve(out); });
+        child.on('error', reject);
+        child.on('close', (code) => reject(new Error(`me mcp exited ${code} before answering`)));
+        child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } }) + '\n');
+      });
+      child.kill();
+      assert.equal(JSON.parse(answer).result.serverInfo.name, 'memory-engine');
+      const loaded = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+      assert.ok(loaded.some((u) => u.includes('@modelcontextprotocol/sdk/dist/esm/server/')), 'the trace saw the SDK load');
+      const unwanted = loaded.filter((u) => /node_modules\/(ajv|ajv-formats|clipanion|yaml)\/|\/dist\/contracts\/|\/dist\/cli\/(app|commands|spec\/derive)/.test(u));
+      assert.deepEqual(unwanted, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

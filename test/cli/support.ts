@@ -1,34 +1,14 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildIfStale } from '../../scripts/build-if-stale.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 export const BIN = join(root, 'dist/cli/main.js');
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : /\.tsx?$/.test(e.name) ? statSync(p).mtimeMs : 0);
-  }
-  return t;
-}
-
-let built = false;
-/** Builds dist/ when the compiled CLI is missing or older than its sources (cli/, server/). */
-export function ensureBuilt() {
-  if (built) return;
-  let binTime = 0;
-  try {
-    binTime = statSync(BIN).mtimeMs;
-  } catch { /* not built */ }
-  if (!binTime || Math.max(...['cli', 'server', 'db', 'mcp', 'contracts'].map((d) => newest(join(root, d)))) > binTime) {
-    const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
-    if (r.status !== 0 && !statSync(BIN, { throwIfNoEntry: false })) throw new Error(`build failed:\n${r.stdout}${r.stderr}`);
-  }
-  built = true;
-}
+/** Builds dist/ when the compiled CLI is missing or older than its sources. */
+export const ensureBuilt = buildIfStale;
 
 export interface Run { code: number; stdout: string; stderr: string }
 

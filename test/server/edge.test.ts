@@ -220,3 +220,21 @@ describe('dynamic client registration', () => {
     }
   });
 });
+
+describe('request ids', () => {
+  it('every response carries X-Request-Id: the client\'s own, else a new one; on results, errors and other routes', async () => {
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'space.list', params: {} });
+    const mine = await s.post('/api/v1/user/rpc', body, { authorization: `Bearer ${s.key}`, 'x-request-id': 'trace-42' });
+    assert.equal(mine.status, 200);
+    assert.equal(mine.headers.get('x-request-id'), 'trace-42');
+    assert.equal(mine.headers.get('content-type'), 'application/json');
+    const fresh = await s.post('/api/v1/memory/rpc', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'memory.count', params: {} }), { authorization: `Bearer ${s.key}` });
+    assert.match(fresh.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+    const refused = await s.post('/api/v1/memory/rpc', body, { authorization: 'Bearer me.nope' });
+    assert.equal(refused.status, 401);
+    assert.match(refused.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+    assert.match(refused.headers.get('www-authenticate') ?? '', /^Bearer/);
+    const health = await fetch(`${s.url}/health`, { headers: { 'x-request-id': 'h-1' } });
+    assert.equal(health.headers.get('x-request-id'), 'h-1');
+  });
+});
