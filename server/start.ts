@@ -3,6 +3,7 @@ import type { Hono } from 'hono';
 import { openDatabase, type Database } from '../db/connect.js';
 import { migrate } from '../db/migrate.js';
 import { startMaintenance } from '../db/maintenance.js';
+import { startHistoryRetention } from './memory/retention.js';
 import { flushKeyUsage } from './auth/api-keys.js';
 import { startAuthCleanup } from './auth/cleanup.js';
 import { startAuth, type AuthRuntime } from './auth/runtime.js';
@@ -89,6 +90,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const stopAuthCleanup = startAuthCleanup(db.sql, log);
   // Server Postgres has autovacuum; the embedded database does not (db/maintenance.ts).
   const stopMaintenance = db.kind === 'embedded' ? startMaintenance(db.sql, log) : async () => {};
+  const stopRetention = startHistoryRetention(db.sql, config.historyRetentionDays, log);
 
   let closing: Promise<void> | undefined;
   return {
@@ -108,6 +110,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         await embedder.stop();
         await flushKeyUsage(services).catch(() => {});
         await auth.close();
+        await stopRetention();
         await stopMaintenance();
         if (!opts.database) await db.close();
       })();
