@@ -148,11 +148,29 @@ export async function storeMemories(tx: TxSql, ctx: OpContext, items: NewMemory[
     const stored = await insert(tx, ctx, inserting.map((i) => items[i]!), onConflict);
     inserting.forEach((i, k) => { out[i] = stored[k]!; });
   } catch (err) {
-    // Another request created a memory with one of these ids in the meantime: a retry finds it.
-    if ((err as { constraint_name?: string }).constraint_name === 'memory_pkey') {
-      throw new AppError('CONFLICT', 'a memory with one of these ids was created by another request at the same time; retry (an identical one is then left as it is)');
-    }
+    if ((err as { constraint_name?: string }).constraint_name === 'memory_pkey') throw new IdRace();
     translatePgError(err, pathTaken);
   }
   return out as Stored[];
+}
+
+/** Another request stored a memory with one of the ids meanwhile (typically the same call, retried too early). */
+class IdRace extends Error {}
+
+/**
+ * Runs a store transaction; when it lost a race for an id, runs it once more, which now sees the
+ * other request's memory (identical: unchanged), so a client's early retry never fails for it.
+ */
+export async function withIdRetry<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof IdRace)) throw err;
+  }
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof IdRace)) throw err;
+    throw new AppError('CONFLICT', 'a memory with one of these ids was being created by another request at the same time; retry (an identical one is then left as it is)');
+  }
 }

@@ -9,7 +9,7 @@ import type { OpContext } from '../context.js';
 import type { TxSql } from '../../db/connect.js';
 import { translatePgError } from '../util/pg-errors.js';
 import { inWriteTx, memoryColumns, temporalRange, toMemory, type MemoryRow } from './row.js';
-import { storeMemories, type NewMemory } from './store.js';
+import { storeMemories, withIdRetry, type NewMemory } from './store.js';
 
 const taken = (tree: string, name: string) => `a memory already exists at ${showPath(tree, name)}; pass onConflict "replace" or "ignore", or pick another name`;
 
@@ -30,11 +30,11 @@ export const create = implement(memoryCreate, async (input, ctx) => {
   await requireWrite(ctx, item.tree);
   // onConflict speaks of a taken path or id; an unnamed memory without an id has neither.
   const onConflict = input.onConflict ?? 'error';
-  return inWriteTx(ctx, async (tx) => {
+  return withIdRetry(() => inWriteTx(ctx, async (tx) => {
     const [stored] = await storeMemories(tx, ctx, [item], onConflict, taken(item.tree, item.name ?? ''));
     const [row] = await tx<MemoryRow[]>`select ${memoryColumns(tx)} from core.memory m where m.id = ${stored!.id}`;
     return { ...toMemory(row!), outcome: stored!.outcome };
-  });
+  }));
 });
 
 export const batchCreate = implement(memoryBatchCreate, async (input, ctx) => {
@@ -55,12 +55,12 @@ export const batchCreate = implement(memoryBatchCreate, async (input, ctx) => {
   const denied = await sql<{ tree: string }[]>`select t::text as tree from unnest(${trees}::text[]::ltree[]) as t
     where not ${canAccess(sql, ctx.caller, ctx.space.id, 2, sql`t`)}`;
   if (denied.length) throw treeRefusal(ctx.caller, ctx.space.id, 2, denied[0]!.tree, `you have no write access to ${denied.map((d) => showTree(d.tree)).join(', ')} in space "${ctx.space.slug}"`);
-  return inWriteTx(ctx, async (tx) => {
+  return withIdRetry(() => inWriteTx(ctx, async (tx) => {
     const stored = await storeMemories(tx, ctx, items, input.onConflict ?? 'error',
       'a memory in this batch collides with an existing path; use onConflict "replace" or "ignore"');
     const count = (o: string) => stored.filter((s) => s.outcome === o).length;
     return { ids: stored.map((s) => s.id), created: count('created'), replaced: count('replaced'), ignored: count('ignored'), unchanged: count('unchanged') };
-  });
+  }));
 });
 
 /** Explains why a targeted write matched nothing: absent/unreadable, read-only, or stale. */

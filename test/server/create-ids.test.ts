@@ -95,6 +95,19 @@ describe('memory.create with an id', () => {
   });
 });
 
+describe('the same call sent several times at once (a retry before the first answer)', () => {
+  it('stores one memory and no call fails', async () => {
+    const input = { id: v7(), tree: '/ids/race', content: 'once' };
+    const results = await Promise.all(Array.from({ length: 8 }, () => s.call('memory.create', input)));
+    assert.deepEqual(results.map((r) => r.outcome).sort(), ['created', ...Array(7).fill('unchanged')]);
+    const memories = Array.from({ length: 30 }, (_, i) => ({ id: v7(), tree: '/ids/race', content: `batch ${i}` }));
+    const batches = await Promise.all(Array.from({ length: 6 }, () => s.call('memory.batchCreate', { memories })));
+    assert.equal(batches.reduce((n, b) => n + b.created, 0), 30);
+    assert.equal(batches.reduce((n, b) => n + b.unchanged, 0), 150);
+    assert.equal(await count('/ids/race'), 31);
+  });
+});
+
 describe('memory.batchCreate with ids', () => {
   it('a retried batch stores nothing twice; the counts say what happened', async () => {
     const memories = Array.from({ length: 50 }, (_, i) => ({ id: v7(), tree: '/idb/retry', content: `unnamed ${i}`, ...(i % 5 === 0 ? { name: `n${i}` } : {}) }));
