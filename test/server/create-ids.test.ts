@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { meJson, sandbox } from '../cli/support.js';
 
 // Client-chosen ids make memory.create and memory.batchCreate safe to retry (issue 10): the same id
 // with identical fields changes nothing, with other fields it is a CONFLICT that names the id, and a
@@ -92,6 +95,35 @@ describe('memory.create with an id', () => {
     assert.match(err.message, /a memory already exists at \/ids\/f\/doc/);
     const r = await s.call('memory.create', { id: v7(), tree: '/ids/f', name: 'doc', content: 'v2', onConflict: 'replace' });
     assert.deepEqual([r.id, r.outcome, r.content], [there.id, 'replaced', 'v2']);
+  });
+});
+
+describe('the id on every surface (one contract)', () => {
+  it('the MCP tool and the CLI take it too', async () => {
+    const client = new Client({ name: 'ids-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(s.url + '/mcp'), { requestInit: { headers: { authorization: `Bearer ${s.key}` } } }));
+    try {
+      const id = v7();
+      const args = { id, tree: '/ids/mcp', content: 'from an agent' };
+      const first = await client.callTool({ name: 'me_memory_create', arguments: args }) as any;
+      const again = await client.callTool({ name: 'me_memory_create', arguments: args }) as any;
+      assert.deepEqual([first.structuredContent.id, first.structuredContent.outcome, again.structuredContent.outcome], [id, 'created', 'unchanged']);
+      const bad = await client.callTool({ name: 'me_memory_create', arguments: { ...args, id: 'x' } }) as any;
+      assert.equal(bad.isError, true);
+    } finally {
+      await client.close();
+    }
+    const box = sandbox();
+    try {
+      const env = { ...box.env, ME_SERVER: s.url, ME_API_KEY: s.key };
+      const id = v7();
+      const cli = await meJson(['remember', 'from the shell', '--tree', '/ids/cli', '--id', id], { env });
+      const retry = await meJson(['remember', 'from the shell', '--tree', '/ids/cli', '--id', id], { env });
+      assert.deepEqual([cli.id, cli.outcome, retry.outcome], [id, 'created', 'unchanged']);
+    } finally {
+      box.cleanup();
+    }
+    assert.equal(await count('/ids/mcp') + await count('/ids/cli'), 2);
   });
 });
 
