@@ -29,6 +29,7 @@ const envSchema = z.object({
   ME_BODY_LIMIT: whole(8 * 1024 * 1024, 1024, Number.MAX_SAFE_INTEGER, 'a size in bytes'),
   ME_STATEMENT_TIMEOUT_MS: whole(15_000),
   ME_DB_POOL_MAX: whole(10, 1),
+  ME_HISTORY_RETENTION_DAYS: whole(0, 0, 36_500, 'a number of days'),
   ME_LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent'], { error: 'must be info, warn, error or silent' }).default('info'),
   ME_EMBEDDING_URL: url('http://localhost:11434/v1').optional(),
   ME_EMBEDDING_MODEL: z.string().optional(),
@@ -65,6 +66,8 @@ export interface ServerConfig {
   bodyLimit: number;
   statementTimeoutMs: number;
   poolMax: number;
+  /** Days of memory history to keep (server/memory/retention.ts); 0 keeps it forever. */
+  historyRetentionDays: number;
   logLevel: 'info' | 'warn' | 'error' | 'silent';
   /** Worker knobs: texts per provider call, idle poll interval, first retry delay (doubles per failure). */
   embedding?: { url: string; model: string; dimensions: number; apiKey?: string; batch: number; pollMs: number; retryMs: number };
@@ -127,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     bodyLimit: e.ME_BODY_LIMIT,
     statementTimeoutMs: e.ME_STATEMENT_TIMEOUT_MS,
     poolMax: e.ME_DB_POOL_MAX,
+    historyRetentionDays: e.ME_HISTORY_RETENTION_DAYS,
     logLevel: e.ME_LOG_LEVEL,
     embedding,
     auth: {
