@@ -30,6 +30,7 @@ const envSchema = z.object({
   ME_STATEMENT_TIMEOUT_MS: whole(15_000),
   ME_DB_POOL_MAX: whole(10, 1),
   ME_HISTORY_RETENTION_DAYS: whole(0, 0, 36_500, 'a number of days'),
+  ME_SHUTDOWN_TIMEOUT_MS: whole(10_000, 0, 3_600_000, 'a number of milliseconds'),
   ME_LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent'], { error: 'must be info, warn, error or silent' }).default('info'),
   ME_EMBEDDING_URL: url('http://localhost:11434/v1').optional(),
   ME_EMBEDDING_MODEL: z.string().optional(),
@@ -69,6 +70,8 @@ export interface ServerConfig {
   /** Days of memory history to keep (server/memory/retention.ts); 0 keeps it forever. */
   historyRetentionDays: number;
   logLevel: 'info' | 'warn' | 'error' | 'silent';
+  /** On SIGTERM/SIGINT: how long in-flight requests may take before the process exits anyway (non-zero). */
+  shutdownTimeoutMs: number;
   /** Worker knobs: texts per provider call, idle poll interval, first retry delay (doubles per failure). */
   embedding?: { url: string; model: string; dimensions: number; apiKey?: string; batch: number; pollMs: number; retryMs: number };
   auth: AuthConfig;
@@ -132,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     poolMax: e.ME_DB_POOL_MAX,
     historyRetentionDays: e.ME_HISTORY_RETENTION_DAYS,
     logLevel: e.ME_LOG_LEVEL,
+    shutdownTimeoutMs: e.ME_SHUTDOWN_TIMEOUT_MS,
     embedding,
     auth: {
       secret: e.ME_AUTH_SECRET ?? e.BETTER_AUTH_SECRET,
