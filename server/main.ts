@@ -2,7 +2,6 @@
 import { ConfigError, loadConfig } from './config.js';
 import type { RunningServer } from './start.js';
 import { assertDataDirFree } from '../db/lock.js';
-import { mountOwnerLinkMinter, newOwnerLinkSecret, publishOwnerLinkSecret } from './auth/owner-link.js';
 
 // `npm start` and `me serve`: the server, on the embedded database unless DATABASE_URL is set.
 // A problem at start (configuration, a busy port) is one line on stderr and exit 1.
@@ -32,6 +31,7 @@ try {
 // A second server on a busy data dir stops before loading the rest (db/lock.ts takes the lock).
 if (!config.databaseUrl) try { assertDataDirFree(config.dataDir + '/pg'); } catch (err) { fail(startupProblem(err)); }
 const { startServer } = await import('./start.js');
+const { mountOwnerLinkMinter, newOwnerLinkSecret, publishOwnerLinkSecret } = await import('./auth/owner-link.js');
 let server: RunningServer;
 const secret = newOwnerLinkSecret();
 try {
