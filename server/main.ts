@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from './config.js';
-import { startServer, type RunningServer } from './start.js';
+import type { RunningServer } from './start.js';
+import { assertDataDirFree } from '../db/lock.js';
 import { mountOwnerLinkMinter, newOwnerLinkSecret, publishOwnerLinkSecret } from './auth/owner-link.js';
 
 // `npm start` and `me serve`: the server, on the embedded database unless DATABASE_URL is set.
@@ -28,6 +29,9 @@ try {
 } catch (err) {
   fail(startupProblem(err));
 }
+// A second server on a busy data dir stops before loading the rest (db/lock.ts takes the lock).
+if (!config.databaseUrl) try { assertDataDirFree(config.dataDir + '/pg'); } catch (err) { fail(startupProblem(err)); }
+const { startServer } = await import('./start.js');
 let server: RunningServer;
 const secret = newOwnerLinkSecret();
 try {
