@@ -21,7 +21,7 @@ describe('a lost connection', { skip: url ? false : 'needs server Postgres (TEST
   it('fails the query in flight as UNAVAILABLE; the next query runs on a new connection without the old error', async () => {
     const sql = postgres(url!, { ...quiet, max: 1, ...OUTAGE_TIMEOUTS });
     try {
-      const [{ pid }] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+      const { pid } = (await sql<{ pid: number }[]>`select pg_backend_pid() as pid`)[0]!;
       const slow = sql`select pg_sleep(5)`;
       await pause(200);
       await admin`select pg_terminate_backend(${pid})`; // the backend answers 57P01 and closes
@@ -39,7 +39,7 @@ describe('a lost connection', { skip: url ? false : 'needs server Postgres (TEST
     try {
       let late: unknown;
       const tx = sql.begin(async (tx) => {
-        const [{ pid }] = await tx<{ pid: number }[]>`select pg_backend_pid() as pid`;
+        const { pid } = (await tx<{ pid: number }[]>`select pg_backend_pid() as pid`)[0]!;
         await admin`select pg_terminate_backend(${pid})`;
         await pause(200); // the close has arrived
         // Unpatched, this wrote to the closed socket from a timer: an uncaught TypeError killed the process.
