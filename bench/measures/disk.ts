@@ -29,8 +29,8 @@ const MB = 1024 * 1024;
 export const disk: Measure = {
   name: 'disk',
   when: 'once',
-  async run({ target: main, report, seed, quick }) {
-    if (main.kind !== 'embedded' || quick) return;
+  async run({ target: main, report, seed, quick, named }) {
+    if (main.kind !== 'embedded' || (quick && !named)) return;
     const t = await embeddedTarget();
     const label = 'embedded';
     try {
