@@ -15,6 +15,7 @@ import { createApp } from './http/app.js';
 import { mountMcp } from './mcp/http.js';
 import { mountRegistration } from './mcp/dcr.js';
 import { createCaches } from './caches.js';
+import { listenForChanges } from './invalidation.js';
 import type { EdgeEnv } from './http/edge.js';
 import { createLogger, type Logger } from './util/log.js';
 
@@ -54,6 +55,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const embedder = await startEmbeddings(db.sql, features, config.embedding, log);
   const embeddings = embedder.provider;
   const services: Services = { db, sql: db.sql, log, features, embeddings, caches: createCaches() };
+  const stopListening = await listenForChanges(services); // other servers' revocations (server/invalidation.ts)
   const bootstrap = await bootstrapIfEmpty(db.sql, config.dataDir);
 
   let url = ''; // known once listening; /mcp validates Host/Origin against it
@@ -106,6 +108,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
           (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
         });
         await embedder.stop();
+        await stopListening();
         await flushKeyUsage(services).catch(() => {});
         await auth.close();
         await stopMaintenance();

@@ -53,7 +53,7 @@ export async function startAppWorld(): Promise<AppWorld> {
     async ownerPage() {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
-      await page.goto(world.server.auth.ownerSignInLink()!);
+      await page.goto((await world.server.auth.ownerSignInLink())!);
       await page.waitForSelector('[data-testid="signed-in"]');
       return { context, page };
     },
