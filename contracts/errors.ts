@@ -44,7 +44,8 @@ export const reasons = {
   RATE_LIMITED: { code: 'RATE_LIMITED', summary: 'Too many requests of this kind; wait and retry.' },
   QUERY_TIMEOUT: { code: 'TIMEOUT', summary: 'The query ran past its time bound and was cancelled; narrow it.' },
   QUERY_TOO_COMPLEX: { code: 'TIMEOUT', summary: 'The query needed more memory or nesting than the database allows and was stopped; narrow it.' },
-  DATABASE_UNAVAILABLE: { code: 'UNAVAILABLE', summary: 'The database cannot be reached right now; retry shortly.' },
+  DATABASE_UNAVAILABLE: { code: 'UNAVAILABLE', summary: 'The database cannot be reached right now (an outage or restart); retry after `data.retryAfter` seconds.' },
+  SERVER_STARTING: { code: 'UNAVAILABLE', summary: 'The server is starting (opening and migrating its database); retry after `data.retryAfter` seconds.' },
   UNAVAILABLE: { code: 'UNAVAILABLE', summary: 'A feature or dependency is not available (e.g. semantic search); the message says what to set up.' },
   INTERNAL: { code: 'INTERNAL', summary: 'A bug on our side; it has been logged.' },
 } as const satisfies Record<string, { code: ErrorCode; summary: string }>;

@@ -1,4 +1,3 @@
-import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { openDatabase, type Database } from '../db/connect.js';
 import { migrate } from '../db/migrate.js';
@@ -17,6 +16,7 @@ import { mountRegistration } from './mcp/dcr.js';
 import { createCaches } from './caches.js';
 import { listenForChanges } from './invalidation.js';
 import type { EdgeEnv } from './http/edge.js';
+import { listen, type Listener } from './http/listen.js';
 import { createLogger, type Logger } from './util/log.js';
 
 export interface RunningServer {
@@ -41,15 +41,31 @@ async function detectFeatures(db: Database) {
   return { vector: names.has('vector'), bm25: names.has('pg_textsearch') };
 }
 
-/** Opens and migrates the database, bootstraps an empty one, and serves HTTP until close(). */
+/**
+ * Listens first (a busy port fails before the database is touched; requests meanwhile get 503 with
+ * Retry-After), then opens and migrates the database, bootstraps an empty one, and serves until close().
+ */
 export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.logger ?? createLogger({ level: config.logLevel });
-  const db = opts.database ?? await openDatabase({
-    url: config.databaseUrl,
-    dataDir: config.dataDir + '/pg',
-    max: config.poolMax,
-    statementTimeoutMs: config.statementTimeoutMs,
-  });
+  const http = await listen(config.host, config.port);
+  let db: Database | undefined;
+  try {
+    db = opts.database ?? await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.dataDir + '/pg',
+      max: config.poolMax,
+      statementTimeoutMs: config.statementTimeoutMs,
+    });
+    return await serve(config, opts, log, http, db);
+  } catch (err) {
+    await http.drain();
+    if (db && !opts.database) await db.close().catch(() => {});
+    throw err;
+  }
+}
+
+async function serve(config: ServerConfig, opts: StartOptions, log: Logger, http: Listener, db: Database): Promise<RunningServer> {
+  const url = http.url; // /mcp validates Host/Origin against it; the auth issuer defaults to it
   const { applied } = await migrate(db.sql, (m) => log.info(m));
   const features = await detectFeatures(db);
   const embedder = await startEmbeddings(db.sql, features, config.embedding, log);
@@ -58,21 +74,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const stopListening = await listenForChanges(services); // other servers' revocations (server/invalidation.ts)
   const bootstrap = await bootstrapIfEmpty(db.sql, config.dataDir);
 
-  let url = ''; // known once listening; /mcp validates Host/Origin against it
-  // Listen first: the auth issuer is the public origin, which (port 0 in tests) is known only now.
-  let app: Hono<EdgeEnv> | undefined;
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({
-      fetch: (req, env) => app ? app.fetch(req, env) : Response.json({ error: 'starting; retry in a moment' }, { status: 503 }),
-      hostname: config.host, port: config.port,
-    }, () => resolve(s));
-    s.once('error', reject); // a busy port (EADDRINUSE) rejects instead of crashing the process
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const auth = await startAuth(services, config, config.publicUrl ?? url);
-  app = createApp(services, {
+  http.serve(createApp(services, {
     bodyLimit: config.bodyLimit,
     verifiers: auth.verifiers,
     apiAudience: () => ({ resource: auth.resources.api, cookies: true, unboundTokens: true }),
@@ -83,7 +86,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       mountMcp(a, services, { publicUrl: config.publicUrl, listenUrl: () => url, verifiers: auth.verifiers });
       opts.extend?.(a, services);
     },
-  });
+  }));
   log.info('listening', { url, database: db.kind, migrations: applied.length, vector: features.vector, bm25: features.bm25 });
 
   const usageTimer = setInterval(() => flushKeyUsage(services).catch((e) => log.warn('key usage flush failed', { error: String(e) })), 30_000);
@@ -103,10 +106,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         clearInterval(usageTimer);
         stopAuthCleanup();
         // Stop accepting, let in-flight requests finish, then release the database.
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-        });
+        await http.drain();
         await embedder.stop();
         await stopListening();
         await flushKeyUsage(services).catch(() => {});

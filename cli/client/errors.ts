@@ -38,6 +38,7 @@ const hints: Record<string, string> = {
   CONFLICT: 'read the current state again (e.g. `me get …`) and retry',
   QUERY_TIMEOUT: 'narrow the query: a tree, a filter or a smaller --limit',
   DATABASE_UNAVAILABLE: 'the server cannot reach its database right now; retry in a moment',
+  SERVER_STARTING: 'the server is starting; retry in a moment',
   RATE_LIMITED: 'wait a little and retry',
   NETWORK: 'is the server running? start one with `me serve`, or set ME_SERVER / `--server`',
 };

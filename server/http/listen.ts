@@ -1,0 +1,81 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { AppError } from '../../contracts/errors.js';
+import { rpcError } from '../rpc/jsonrpc.js';
+import type { EdgeEnv } from './edge.js';
+
+// The HTTP server's life: it listens before anything else starts (a busy port fails before the
+// database is opened or migrated), answers 503 while the app is not there yet, and drains on close.
+
+export const RETRY_AFTER_SECONDS = 1;
+
+export interface Listener {
+  /** http://host:port, with the port actually bound (0 picks one). */
+  url: string;
+  /** Serves requests with this app from now on. */
+  serve(app: Hono<EdgeEnv>): void;
+  /**
+   * Stops accepting, closes idle keep-alive connections, marks every response not yet sent (and any
+   * request still arriving on an open connection) `Connection: close`, and resolves once the
+   * in-flight requests have finished and every connection is closed.
+   */
+  drain(): Promise<void>;
+  /** Requests whose response has not finished. */
+  inFlight(): number;
+  /** Destroys every connection (the shutdown deadline passed). */
+  destroy(): void;
+}
+
+/** 503 with Retry-After, in the API's error envelope, while the server starts; /health (alive) is 200. */
+function starting(req: Request): Response {
+  if (new URL(req.url).pathname === '/health') return Response.json({ ok: true, starting: true });
+  const body = rpcError(null, new AppError('UNAVAILABLE', 'the server is starting; retry in a moment', { reason: 'SERVER_STARTING', retryAfter: RETRY_AFTER_SECONDS }), () => {});
+  return Response.json(body, { status: 503, headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } });
+}
+
+/** Binds host:port; rejects with the listen error (EADDRINUSE, EACCES, …) without starting anything else. */
+export async function listen(host: string, port: number): Promise<Listener> {
+  let app: Hono<EdgeEnv> | undefined;
+  let draining = false;
+  const open = new Set<ServerResponse>();
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({
+      fetch: (req, env) => (app ? app.fetch(req, env) : starting(req)),
+      hostname: host, port,
+    }, () => resolve(s as Server)) as Server;
+    s.once('error', reject); // a busy port (EADDRINUSE) rejects instead of crashing the process
+  });
+  // Before the app's own listener, so the header is there whenever the response is written.
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    open.add(res);
+    if (draining) res.setHeader('connection', 'close');
+    res.once('close', () => {
+      open.delete(res);
+      // A response whose head went out before the drain leaves its connection idle: close it now.
+      if (draining) server.closeIdleConnections();
+    });
+  });
+  const address = server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  let drained: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+    serve(a) {
+      app = a;
+    },
+    inFlight: () => open.size,
+    drain() {
+      drained ??= new Promise<void>((resolve) => {
+        draining = true;
+        for (const res of open) if (!res.headersSent) res.setHeader('connection', 'close');
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      return drained;
+    },
+    destroy() {
+      server.closeAllConnections();
+    },
+  };
+}
