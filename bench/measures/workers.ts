@@ -46,15 +46,18 @@ async function measureWorkers(dbUrl: string, key: string, bodies: string[], work
       ...process.env, DATABASE_URL: dbUrl, ME_WORKERS: String(workers), ME_PORT: String(port), ME_HOST: '127.0.0.1',
       ME_DATA_DIR: dataDir, ME_LOG_LEVEL: 'error', ME_AUTH_SECRET: randomBytes(32).toString('base64url'),
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  let stderr = '';
+  child.stderr!.on('data', (d) => { stderr += d; });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   try {
     const url = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 60_000;
-    // Every worker forked and answering (worker 1 starts alone, the others once it serves).
-    while (childrenOf(child.pid!).length < workers || !(await fetch(`${url}/ready`).then((r) => r.ok, () => false))) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`bench workers: the server with ME_WORKERS=${workers} did not start`);
+    // Every worker forked and answering (worker 1 starts alone, the others once it serves); one
+    // worker is the process itself.
+    while (childrenOf(child.pid!).length < (workers > 1 ? workers : 0) || !(await fetch(`${url}/ready`).then((r) => r.ok, () => false))) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`bench workers: the server with ME_WORKERS=${workers} did not start: ${stderr.slice(-500)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     await new Promise((r) => setTimeout(r, 3000)); // the last worker's start (~1-2 s) is not measured
