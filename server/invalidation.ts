@@ -24,9 +24,14 @@ const changeSchema: z.ZodType<CacheChange> = z.discriminatedUnion('kind', [
  * Drops what `change` makes wrong on this server and tells the others. Pass the transaction that
  * made the change (`tx`) to publish on its commit; otherwise call it right after the change commits.
  */
-export async function invalidate(svc: Pick<Services, 'db' | 'sql' | 'caches'>, change: CacheChange, tx?: TxSql | Sql) {
+export async function invalidate(svc: Pick<Services, 'db' | 'sql' | 'caches' | 'log'>, change: CacheChange, tx?: TxSql | Sql) {
   dropCached(svc.caches, change);
-  if (svc.db.kind === 'server') await (tx ?? svc.sql)`select pg_notify(${INVALIDATION_CHANNEL}, ${JSON.stringify(change)})`;
+  if (svc.db.kind !== 'server') return;
+  const publish = (tx ?? svc.sql)`select pg_notify(${INVALIDATION_CHANNEL}, ${JSON.stringify(change)})`;
+  // Inside the change's transaction a failure must undo it; after the commit the change stands and
+  // the other servers see it within the TTL.
+  if (tx) await publish;
+  else await publish.catch((e: unknown) => svc.log.warn('cache invalidation not published: other servers see the change within the cache TTL', { error: String(e), change: change.kind }));
 }
 
 /** Listens for other servers' changes; returns the function that stops listening. */

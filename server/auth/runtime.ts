@@ -140,7 +140,7 @@ export async function startAuth(svc: Services, config: ServerConfig, origin: str
         c.req.raw.headers.set(CLIENT_ADDRESS_HEADER, clientAddress(c, config.trustProxy));
         const change = c.req.method === 'POST' ? changeOf(c.req.path) : null;
         if (change) {
-          return auth.handler(c.req.raw).finally(() => invalidate(svc, change).catch((e) => svc.log.warn('cache invalidation failed', { error: String(e) })));
+          return auth.handler(c.req.raw).finally(() => invalidate(svc, change));
         }
         return auth.handler(c.req.raw);
       });
