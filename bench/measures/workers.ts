@@ -65,7 +65,7 @@ async function measureWorkers(dbUrl: string, key: string, bodies: string[], work
     const cpu0 = pids.reduce((t, p) => t + cpuMicros(p), 0);
     const res = await runLoad({
       url: `${url}/api/v1/memory/rpc`, headers: { authorization: `Bearer ${key}` }, bodies,
-      concurrency: CONCURRENCY, warmupMs: 2000, durationMs: quick ? 4000 : 6000,
+      concurrency: CONCURRENCY, warmupMs: 4000, durationMs: 6000, // each new process warms its JIT
     });
     const cpu = pids.reduce((t, p) => t + cpuMicros(p), 0) - cpu0;
     return { ...res, cpuPerReq: cpu / res.total };
