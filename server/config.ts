@@ -31,6 +31,7 @@ const envSchema = z.object({
   ME_DB_POOL_MAX: whole(10, 1),
   ME_WORKERS: z.coerce.number({ error: 'must be a whole number from 1 to 256' }).int('must be a whole number from 1 to 256')
     .min(1, 'must be a whole number from 1 to 256').max(256, 'must be a whole number from 1 to 256').optional(),
+  ME_HISTORY_RETENTION_DAYS: whole(0, 0, 36_500, 'a number of days'),
   ME_LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent'], { error: 'must be info, warn, error or silent' }).default('info'),
   ME_EMBEDDING_URL: url('http://localhost:11434/v1').optional(),
   ME_EMBEDDING_MODEL: z.string().optional(),
@@ -71,6 +72,8 @@ export interface ServerConfig {
   poolMax: number;
   /** Server processes sharing the port (server/cluster.ts); always 1 on the embedded database. */
   workers: number;
+  /** Days of memory history to keep (server/memory/retention.ts); 0 keeps it forever. */
+  historyRetentionDays: number;
   logLevel: 'info' | 'warn' | 'error' | 'silent';
   /** Worker knobs: texts per provider call, idle poll interval, first retry delay (doubles per failure). */
   embedding?: { url: string; model: string; dimensions: number; apiKey?: string; batch: number; pollMs: number; retryMs: number };
@@ -140,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     poolMax: e.ME_DB_POOL_MAX,
     // One per core on server Postgres; the embedded database is one session in one process.
     workers: e.ME_WORKERS ?? (e.DATABASE_URL ? availableParallelism() : 1),
+    historyRetentionDays: e.ME_HISTORY_RETENTION_DAYS,
     logLevel: e.ME_LOG_LEVEL,
     embedding,
     auth: {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from './config.js';
-import { startServer, type RunningServer } from './start.js';
+import type { RunningServer } from './start.js';
+import { assertDataDirFree } from '../db/lock.js';
 import { mountOwnerLinkMinter, publishOwnerLinkSecret } from './auth/owner-link.js';
 import { clusterRole } from './cluster.js';
 
@@ -29,8 +30,11 @@ try {
 } catch (err) {
   fail(startupProblem(err));
 }
+// A second server on a busy data dir stops before loading the rest (db/lock.ts takes the lock).
+if (!config.databaseUrl) try { assertDataDirFree(config.dataDir + '/pg'); } catch (err) { fail(startupProblem(err)); }
 // ME_WORKERS > 1: the primary forks and supervises the workers, and never gets past this line.
 const role = await clusterRole(config);
+const { startServer } = await import('./start.js');
 let server: RunningServer;
 const secret = role.ownerLinkSecret;
 try {

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { openDatabase, type Database } from '../db/connect.js';
 import { migrate } from '../db/migrate.js';
 import { startMaintenance } from '../db/maintenance.js';
+import { startHistoryRetention } from './memory/retention.js';
 import { flushKeyUsage } from './auth/api-keys.js';
 import { startAuthCleanup } from './auth/cleanup.js';
 import { startAuth, type AuthRuntime } from './auth/runtime.js';
@@ -94,6 +95,7 @@ async function serve(config: ServerConfig, opts: StartOptions, log: Logger, http
   const stopAuthCleanup = startAuthCleanup(db.sql, log);
   // Server Postgres has autovacuum; the embedded database does not (db/maintenance.ts).
   const stopMaintenance = db.kind === 'embedded' ? startMaintenance(db.sql, log) : async () => {};
+  const stopRetention = startHistoryRetention(db.sql, config.historyRetentionDays, log);
 
   let closing: Promise<void> | undefined;
   return {
@@ -111,6 +113,7 @@ async function serve(config: ServerConfig, opts: StartOptions, log: Logger, http
         await stopListening();
         await flushKeyUsage(services).catch(() => {});
         await auth.close();
+        await stopRetention();
         await stopMaintenance();
         if (!opts.database) await db.close();
       })();
