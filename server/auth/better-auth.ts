@@ -1,10 +1,11 @@
 import { oauthDeviceAuthorization, oauthProvider } from '@better-auth/oauth-provider';
 import { betterAuth, type BetterAuthOptions } from 'better-auth';
-import { APIError } from 'better-auth/api';
+import { APIError, isAPIError } from 'better-auth/api';
 import { genericOAuth, jwt } from 'better-auth/plugins';
 import type { Dialect } from 'kysely';
 import { SCOPES } from '../../contracts/define.js';
 import type { AuthConfig } from '../config.js';
+import { classifyError } from '../util/pg-errors.js';
 import { hashToken } from './hash.js';
 import { ownerSignIn, type OwnerLinks } from './owner-link.js';
 import { mapped } from './tables.js';
@@ -62,7 +63,16 @@ export function createBetterAuth(s: BetterAuthSetup) {
     account: { ...mapped('account'), accountLinking: { enabled: true, trustedProviders: [] } },
     verification: mapped('verification'),
     socialProviders,
-    onAPIError: { errorURL: `${origin}/login` },
+    onAPIError: {
+      errorURL: `${origin}/login`,
+      // A database outage is not better-auth's 500: rethrown, the app answers 503 + Retry-After
+      // (server/http/app.ts). Anything else is logged as better-auth would, and answered by it.
+      onError(e: unknown) {
+        if (classifyError(e)?.code === 'UNAVAILABLE') throw e;
+        if (isAPIError(e) && e.status !== 'INTERNAL_SERVER_ERROR') return;
+        s.log.error(`auth: ${(e as Error)?.message ?? String(e)}`, { detail: String((e as Error)?.stack ?? e) });
+      },
+    },
     advanced: {
       // The database assigns ids (uuidv7), so auth.users.id can equal the core principal id.
       database: { generateId: false },

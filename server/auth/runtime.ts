@@ -51,7 +51,15 @@ export async function startAuth(svc: Services, config: ServerConfig, origin: str
   if (svc.db.kind === 'embedded') {
     dialect = new PostgresJSDialect({ postgres: svc.sql as never });
   } else {
-    pool = new pg.Pool({ connectionString: svc.db.url, max: 4, options: '-c search_path=auth', application_name: 'memory-engine-auth' });
+    pool = new pg.Pool({
+      connectionString: svc.db.url, max: 4, options: '-c search_path=auth', application_name: 'memory-engine-auth',
+      // An outage fails fast (UNAVAILABLE) like the app pool's (db/connect.ts): 3 s to get a connection,
+      // the same statement bound; a broken connection is dropped by pg-pool (not queryable), not reused.
+      connectionTimeoutMillis: 3000,
+      idleTimeoutMillis: 10_000,
+      keepAlive: true,
+      ...(config.statementTimeoutMs ? { statement_timeout: config.statementTimeoutMs } : {}),
+    });
     pool.on('error', (err) => svc.log.warn('auth pool error', { error: String(err) }));
     dialect = new PostgresDialect({ pool });
   }
