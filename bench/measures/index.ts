@@ -8,6 +8,7 @@ import { authCredentials } from './auth-credentials.js';
 import { webApp } from './web.js';
 import { agentContext } from './agent-context.js';
 import { disk } from './disk.js';
+import { workers } from './workers.js';
 
 /** Every measurement, in the order they run. Add new ones here (see bench/README.md). */
-export const measures: Measure[] = [search, get, getSustained, mcpSearch, agentContext, mcpStdioInit, cliStartup, authCredentials, webApp, disk];
+export const measures: Measure[] = [search, get, getSustained, mcpSearch, agentContext, mcpStdioInit, cliStartup, authCredentials, webApp, workers, disk];
