@@ -8,6 +8,15 @@ export { metaSchema, utf8Length };
 
 export const idSchema = z.uuid({ message: 'must be a memory id (a UUID)' }).describe('A memory id (UUID).');
 
+/**
+ * A client-chosen id for a new memory: a UUID version 7 (48-bit millisecond time, then the version
+ * nibble 7 and the RFC 9562 variant bits 10), like the ids the server makes, so time order holds.
+ * Sending one makes a create safe to retry; the rules are in docs/operations.md (ID_EXISTS …).
+ */
+export const newIdSchema = z
+  .uuidv7({ message: 'must be a UUID version 7 (xxxxxxxx-xxxx-7xxx-[89ab]xxx-xxxxxxxxxxxx), such as the ids memories get' })
+  .describe('Your uuidv7 for it: a retry with the same id and content changes nothing.');
+
 export const contentSchema = z
   .string()
   .min(1, 'content must not be empty')
@@ -44,6 +53,7 @@ export const memorySchema = z.object({
 export type Memory = z.infer<typeof memorySchema>;
 
 export const memoryInputSchema = z.object({
+  id: newIdSchema.optional(),
   content: contentSchema,
   tree: treeSchema.default('').optional(),
   name: nameSchema.optional(),

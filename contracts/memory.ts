@@ -27,7 +27,7 @@ export const memoryCreate = defineContract({
       .describe('For a named memory whose path exists: error, replace or ignore.'),
   }),
   output: memorySchema.extend({
-    outcome: z.enum(['created', 'replaced', 'ignored', 'unchanged']).describe('What happened; unchanged: a replace with identical content, meta and time (no new version).'),
+    outcome: z.enum(['created', 'replaced', 'ignored', 'unchanged']).describe('What happened; unchanged: a replace with identical content, meta and time, or an id that exists with identical content (no new version).'),
   }),
   access: memoryAccess('write'),
   hints: additive,
@@ -41,7 +41,16 @@ export const memoryBatchCreate = defineContract({
   summary: 'Store up to 1000 memories at once, all or nothing.',
   description:
     'Store many memories in one transaction: either all are stored or none is. For named memories, ' +
-    'onConflict applies to each (error aborts the whole batch); a replace that would change nothing is counted as unchanged.',
+    'onConflict applies to each (error aborts the whole batch); a replace that would change nothing is counted as unchanged. ' +
+    'Retries: give each memory an `id` (a uuidv7 you make) and a retried call cannot store anything twice. The same applies to ' +
+    'memory.create. A memory of this space that already has the id and is identical (same tree, name, content byte for byte, ' +
+    'meta as JSON (key order aside), and temporal as the same instants; absent meta = {}, absent temporal = none; who created ' +
+    'it, versions and timestamps are not compared) is left alone and counted unchanged, whatever onConflict says. With other ' +
+    'content onConflict decides: error (default) fails with CONFLICT reason ID_EXISTS naming the ids (data.ids), ignore keeps it ' +
+    '(ignored), replace updates it to the given tree, name, content, meta and temporal (replaced). The id of a deleted memory ' +
+    '(still in the trash) fails with ID_DELETED whatever onConflict says: restore it with memory.restore; an id used in another ' +
+    'space, or by a memory you cannot see, fails with ID_TAKEN. An id not in use is given to the new memory; when a named ' +
+    'memory\'s path is taken, onConflict applies to that path as without an id, and the memory there keeps its own id.',
   input: z.object({
     space: spaceArg,
     memories: z.array(memoryInputSchema).min(1, 'memories must hold at least one memory').max(MAX_BATCH, `a batch holds at most ${MAX_BATCH} memories; split it into several calls`),
@@ -52,7 +61,7 @@ export const memoryBatchCreate = defineContract({
     created: z.number().int(),
     replaced: z.number().int(),
     ignored: z.number().int(),
-    unchanged: z.number().int().describe('Named memories a replace left as they were: identical content, meta and time (no new version).'),
+    unchanged: z.number().int().describe('Memories left as they were: named ones a replace found identical, and ids that exist with identical content (no new version).'),
   }),
   access: memoryAccess('write'),
   hints: additive,

@@ -29,12 +29,27 @@ export interface OpenOptions {
 
 const quiet = { onnotice: () => {} };
 
+/**
+ * How a server pool behaves when Postgres goes away: a connection attempt gives up after 3 s, and a
+ * failed one is retried after at most 250 ms. postgres.js' own backoff grows with every failure
+ * across the pool (to 10–20 s after a few seconds of outage), so requests waited that long during an
+ * outage and for that long after Postgres was back. With this, an outage fails requests at once
+ * (UNAVAILABLE) and service resumes within a quarter second of Postgres accepting connections.
+ * (patches/postgres+3.4.9.patch: a failed connect fails every query waiting for a connection, and a
+ * reconnected connection no longer delivers the last life's error to its first query.)
+ */
+export const OUTAGE_TIMEOUTS = {
+  connect_timeout: 3,
+  backoff: (retries: number) => Math.min(0.25, (0.5 + Math.random() / 2) * 3 ** retries / 100),
+} as const;
+
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) {
     const sql = postgres(opts.url, {
       ...quiet,
       max: opts.max ?? 10,
       idle_timeout: 60,
+      ...OUTAGE_TIMEOUTS,
       connection: {
         application_name: 'memory-engine',
         ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),

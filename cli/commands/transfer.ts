@@ -5,7 +5,6 @@ import {
   detectFormat, FORMATS, ImportError, isDirectory, markdownFile, parseDocument, parseMarkdown, readMarkdownDir, renderMarkdown, toMemoryInput,
   whereOf, writeFileMkdir, type Format, type Item,
 } from '../io/formats.js';
-import { checkpoint } from '../io/checkpoint.js';
 import { progress } from '../util/progress.js';
 import { plural } from '../util/render.js';
 import { timeContext, type TimeContext } from '../util/time.js';
@@ -56,10 +55,13 @@ export class ImportCommand extends MeCommand {
       '{start, end}. JSON and YAML hold a list of {tree, name, content, meta, temporal} (or {path, content, …}); ' +
       'NDJSON one such object per line; `-` reads stdin. Every memory is checked before anything is sent (a problem ' +
       'names its file and line), and --dry-run runs exactly those checks. Memories are written in batches ' +
-      '(memory.batchCreate, all-or-nothing per batch) with a progress bar. Named memories make an import idempotent ' +
-      'and resumable: run it again and unchanged ones stay as they are (no new version), changed ones are replaced ' +
-      '(default) or kept (--on-conflict ignore). An interrupted import also remembers what it stored (a checkpoint ' +
-      'under ~/.cache/me/imports), and the next run of the same import skips that, so unnamed memories are not stored twice either. ' +
+      '(memory.batchCreate, all-or-nothing per batch) with a progress bar. An import is idempotent and resumable: every ' +
+      'memory gets its id before anything is sent (an `id` in the input, as exports write, is kept; otherwise one is derived ' +
+      'from the input, its position and the time of its first import here, recorded under ~/.cache/me/imports), so running ' +
+      'the same import again, after an interruption of any kind or after it finished, stores nothing twice: memories already ' +
+      'there stay as they are (no new version); named ones whose file changed are replaced (default) or kept (--on-conflict ' +
+      'ignore). The id of a deleted memory stops the import (restore it with `me restore`); ids of another space (its export) ' +
+      'are replaced by new ones derived from them. ' +
       '--from reads conversations instead: claude-code session transcripts (a directory such as ~/.claude/projects, or one .jsonl), ' +
       'claude-export (the claude.ai data export\'s conversations.json, or its folder), chatgpt-export (ChatGPT\'s conversations.json): ' +
       'one memory per conversation under /conversations/<source> (below --tree), named after its title and id, a readable ' +
@@ -134,21 +136,15 @@ export class ImportCommand extends MeCommand {
     const { importProblems, describeProblems, locateBatchError } = await import('../io/validate.js');
     const problems = importProblems(items);
     if (problems.length) throw new ImportError(describeProblems(problems));
-    const unnamed = items.filter((i) => !i.name).length;
-    if (unnamed && !this.dryRun) this.note(`note: ${plural(unnamed, 'memory has', 'memories have')} no name; importing them again would store them twice.`);
-
     const settings = await this.settings();
-    const { resolve } = await import('node:path');
-    const cp = checkpoint({ server: settings.server, space: settings.space, source: this.source === '-' ? '-' : resolve(this.source), tree: this.tree });
-    const hashes = new Map(items.map((it) => [it, cp.hash(it)]));
-    const resumed = items.filter((it) => cp.has(hashes.get(it)!)).length;
-    if (resumed && !this.dryRun) {
-      this.note(`Resuming: ${plural(resumed, 'memory was', 'memories were')} imported by an earlier, interrupted run; skipping them.`);
-      items = items.filter((it) => !cp.has(hashes.get(it)!));
-    }
-    const total = { items: items.length + resumed, created: 0, replaced: 0, unchanged: 0, ignored: 0, skipped, resumed, batches: 0 };
+    // Every memory gets its id before anything is sent (io/ids.ts): a re-run after any interruption
+    // sends the same ids, and the server stores each memory once.
+    const { assignIds, digestOf } = await import('../io/ids.js');
+    const sent = items.map((it) => toMemoryInput({ ...it, id: undefined }));
+    const assigned = assignIds({ server: settings.server, space: settings.space }, digestOf(sent), items.map((it) => it.id), { dryRun: this.dryRun });
+    items.forEach((it, i) => { it.id = assigned.ids[i]; });
+    const total = { items: items.length, created: 0, replaced: 0, unchanged: 0, ignored: 0, renumbered: 0, skipped, batches: 0 };
     if (this.dryRun || !items.length) {
-      if (!this.dryRun) cp.clear();
       await this.emit({ ...total, dryRun: this.dryRun }, () =>
         this.dryRun ? `${plural(items.length, 'memory', 'memories')} to import, all valid (dry run: nothing written).` : 'Nothing to import.');
       return 0;
@@ -157,34 +153,47 @@ export class ImportCommand extends MeCommand {
     const bar = progress('importing', items.length, this.context.stderr as NodeJS.WriteStream);
     let done = 0;
     for (const batch of chunk(items, batchSize)) {
-      try {
-        const r = (await client.call('memory.batchCreate', { memories: batch.map(toMemoryInput), onConflict: this.onConflict as 'replace' })) as { created: number; replaced: number; ignored: number; unchanged?: number };
-        total.created += r.created;
-        total.replaced += r.replaced;
-        total.ignored += r.ignored;
-        total.unchanged += r.unchanged ?? 0;
-      } catch (err) {
-        bar.done();
-        if (err instanceof MeError) {
-          const first = batch[0]!;
-          const located = locateBatchError(err.message, err.details.data?.issues as { path: string[]; message: string }[] | undefined, batch);
-          throw new MeError(err.code, located, {
-            ...err.details,
-            data: {
-              ...err.details.data,
-              hint: `${done + resumed} of ${items.length + resumed} were imported before this batch (starting at ${whereOf(first)}); fix the input and run the same import again to resume`,
-            },
-          });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const r = (await client.call('memory.batchCreate', { memories: batch.map(toMemoryInput), onConflict: this.onConflict as 'replace' })) as { created: number; replaced: number; ignored: number; unchanged?: number };
+          total.created += r.created;
+          total.replaced += r.replaced;
+          total.ignored += r.ignored;
+          total.unchanged += r.unchanged ?? 0;
+          break;
+        } catch (err) {
+          // Ids of another space (an export of it): import copies under ids derived from them.
+          const taken = err instanceof MeError && err.reason === 'ID_TAKEN' && attempt === 1 ? new Set(err.details.data?.ids as string[]) : undefined;
+          if (taken?.size) {
+            for (const it of batch) {
+              if (it.id && taken.has(it.id)) {
+                it.id = assigned.renumber(it.id);
+                total.renumbered++;
+              }
+            }
+            continue;
+          }
+          bar.done();
+          if (err instanceof MeError) {
+            const first = batch[0]!;
+            const located = locateBatchError(err.message, err.details.data?.issues as { path: string[]; message: string }[] | undefined, batch);
+            throw new MeError(err.code, located, {
+              ...err.details,
+              data: {
+                ...err.details.data,
+                hint: `${done} of ${items.length} were imported before this batch (starting at ${whereOf(first)}); fix the input and run the same import again to resume (memories already stored are left as they are)`,
+              },
+            });
+          }
+          throw err;
         }
-        throw err;
       }
-      cp.record(batch.map((it) => hashes.get(it)!));
       total.batches++;
       done += batch.length;
       bar.update(done);
     }
     bar.done();
-    cp.clear();
+    if (total.renumbered) this.note(`note: ${plural(total.renumbered, 'id belongs', 'ids belong')} to memories of another space; ${total.renumbered === 1 ? 'that memory was' : 'those memories were'} imported with new ids.`);
     await this.emit(total, () =>
       `Imported ${plural(items.length, 'memory', 'memories')}: ${total.created} created, ${total.replaced} replaced, ${total.unchanged} unchanged, ${total.ignored} kept as they were.`);
     return 0;
@@ -207,7 +216,8 @@ export class ExportCommand extends MeCommand {
     details:
       'The target format follows the extension (a path without one, or --format md, is a Markdown directory: ' +
       'one file per memory, folders for the tree, front matter for meta). `-` writes NDJSON (or --format) to ' +
-      'stdout. Exports re-import with `me import` to the same memories.',
+      'stdout. Every memory is written with its id (JSON, NDJSON and YAML: an `id` field; Markdown: unnamed memories are ' +
+      '<id>.md, named ones are known by their path), so importing an export back stores nothing twice.',
     examples: [
       ['Everything as Markdown files', '$0 export ./backup'],
       ['One subtree as NDJSON on stdout', '$0 export - --tree /projects/alpha'],
@@ -250,7 +260,7 @@ export class ExportCommand extends MeCommand {
     if (format === 'md') {
       for (const it of items) writeFileMkdir(markdownFile(this.target, it), await renderMarkdown(it));
     } else {
-      const plain = items.map(({ id: _id, ...rest }) => rest);
+      const plain = items.map(({ id, ...rest }) => ({ id, ...rest }));
       let text: string;
       if (format === 'json') text = JSON.stringify(plain, null, 2) + '\n';
       else if (format === 'ndjson') text = plain.map((i) => JSON.stringify(i)).join('\n') + (plain.length ? '\n' : '');

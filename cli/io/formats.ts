@@ -8,6 +8,8 @@ import { labelFromFolder, nameFromFile } from './names.js';
 // (YAML between --- lines) holds the meta keys, plus the reserved keys `temporal` and `unnamed`.
 
 export interface Item {
+  /** The memory's id: from the input (an export) or assigned before sending (io/ids.ts). */
+  id?: string;
   tree: string;
   name?: string | null;
   content: string;
@@ -18,6 +20,7 @@ export interface Item {
 /** What is sent for one item: exactly the operation's input shape. */
 export function toMemoryInput(i: Item) {
   return {
+    ...(i.id ? { id: i.id } : {}),
     content: i.content,
     tree: i.tree,
     ...(i.name ? { name: i.name } : {}),
@@ -48,6 +51,7 @@ const origins = new WeakMap<Item, () => string>();
 /** `file:line` (or `file: item N`) of an item read by this module. */
 export const whereOf = (item: Item): string => origins.get(item)?.() ?? 'input';
 
+const UUIDV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const FRONT = /^---\r?\n(?:([\s\S]*?)\r?\n)?---\r?\n/;
 
 /** The line (1-based, in the file) of a top-level front-matter key. */
@@ -98,6 +102,8 @@ export async function parseMarkdown(text: string, tree: string, fileName: string
   const problems: string[] = [];
   const time = temporal !== undefined && temporal !== null ? itemTime(temporal, src.tc, problems) : undefined;
   const item: Item = {
+    // An unnamed memory is exported as <id>.md: the file name gives its id back.
+    ...(unnamed && UUIDV7.test(base) ? { id: base.toLowerCase() } : {}),
     tree,
     name: unnamed ? null : nameFromFile(base),
     content,
@@ -249,9 +255,11 @@ function toItem(x: unknown, tc: TimeContext, problems: string[]): Item {
     tree = at > 0 ? o.path.slice(0, at) : '/';
     name = o.path.slice(at + 1) || null;
   }
+  if (o.id !== undefined && o.id !== null && typeof o.id !== 'string') problems.push('"id" must be a string (a uuidv7)');
   if (o.meta !== undefined && o.meta !== null && (typeof o.meta !== 'object' || Array.isArray(o.meta))) problems.push('"meta" must be an object');
   const temporal = o.temporal !== undefined && o.temporal !== null ? itemTime(o.temporal, tc, problems) : undefined;
   return {
+    ...(typeof o.id === 'string' ? { id: o.id } : {}),
     tree: tree ?? '/',
     name,
     content: typeof o.content === 'string' ? o.content : '',

@@ -11,7 +11,13 @@ const MAX_SHOWN = 20;
 export function importProblems(items: Item[]): string[] {
   const problems: string[] = [];
   const seen = new Map<string, Item>();
+  const ids = new Map<string, Item>();
   for (const item of items) {
+    if (item.id) {
+      const first = ids.get(item.id.toLowerCase());
+      if (first) problems.push(`${whereOf(item)}: id ${item.id} is also the id of ${whereOf(first)}; an id names one memory`);
+      else ids.set(item.id.toLowerCase(), item);
+    }
     const read = problemsOf(item);
     problems.push(...read);
     if (read.some((p) => /: needs a "content" string$/.test(p))) continue;

@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import { SCHEMA_VERSION } from '../../db/migrate.js';
 import type { Services } from '../context.js';
 import type { Audience, CredentialVerifiers } from '../auth/authenticate.js';
-import { bodyLimits, requestId, type EdgeEnv } from './edge.js';
+import { classifyError } from '../util/pg-errors.js';
+import { bodyLimits, errorResponse, requestId, type EdgeEnv } from './edge.js';
 import { rpcRoute } from './rpc-route.js';
 import { version } from '../version.js';
 
@@ -15,17 +16,23 @@ export interface AppOptions {
   extend?: (app: Hono<EdgeEnv>) => void;
 }
 
+const READY_WITHIN_MS = 1000;
+
 export function createApp(svc: Services, opts: AppOptions): Hono<EdgeEnv> {
   const app = new Hono<EdgeEnv>();
   app.use('*', requestId, bodyLimits(opts.bodyLimit));
   app.get('/health', (c) => c.json({ ok: true }));
+  // Ready = the database answers within a second; never waits longer than that.
   app.get('/ready', async (c) => {
-    try {
-      await svc.sql`select 1`;
-      return c.json({ ok: true, database: svc.db.kind });
-    } catch {
-      return c.json({ ok: false, error: 'the database is not reachable' }, 503);
-    }
+    let timer: NodeJS.Timeout | undefined;
+    const answered = await Promise.race([
+      svc.sql`select 1`.then(() => true, () => false),
+      new Promise<false>((r) => (timer = setTimeout(r, READY_WITHIN_MS, false))),
+    ]);
+    clearTimeout(timer);
+    if (answered) return c.json({ ok: true, database: svc.db.kind });
+    c.header('retry-after', '1');
+    return c.json({ ok: false, error: `the database did not answer within ${READY_WITHIN_MS} ms` }, 503);
   });
   app.get('/api/v1/version', (c) => c.json({ version, schema: SCHEMA_VERSION }));
   app.post('/api/v1/memory/rpc', rpcRoute(svc, 'memory', opts.verifiers, opts.apiAudience));
@@ -34,6 +41,9 @@ export function createApp(svc: Services, opts: AppOptions): Hono<EdgeEnv> {
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((err, c) => {
+    // A route that let a known error through (better-auth's, during a database outage) still answers
+    // with its meaning (503 + Retry-After for UNAVAILABLE), never 500.
+    if (classifyError(err)) return errorResponse(c, err);
     svc.log.error('unhandled', { path: c.req.path, requestId: c.get('requestId'), error: String(err?.stack ?? err) });
     return c.json({ error: 'internal error; it has been logged' }, 500);
   });

@@ -56,7 +56,14 @@ const edgeStatus: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 415 | 42
 export function errorResponse(c: Context, thrown: unknown, status?: number) {
   const err = classifyError(thrown);
   if (!err) throw thrown; // a bug: the app's error handler logs it and answers 500
+  retryAfter(c, err);
   return c.json(rpcError(null, err, () => {}), (status ?? (err.data?.httpStatus as number | undefined) ?? edgeStatus[err.code]) as 400);
+}
+
+/** Retry-After on a response that carries an error saying when to retry (the database is away). */
+export function retryAfter(c: Context, err: { data?: unknown } | undefined) {
+  const seconds = (err?.data as { retryAfter?: unknown } | undefined)?.retryAfter;
+  if (typeof seconds === 'number') c.header('retry-after', String(seconds));
 }
 
 /** The body of a JSON request: 415 unless sent as application/json, 400 (-32700) unless it parses. */

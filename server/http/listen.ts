@@ -3,12 +3,11 @@ import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { AppError } from '../../contracts/errors.js';
 import { rpcError } from '../rpc/jsonrpc.js';
+import { RETRY_AFTER_SECONDS } from '../util/pg-errors.js';
 import type { EdgeEnv } from './edge.js';
 
 // The HTTP server's life: it listens before anything else starts (a busy port fails before the
 // database is opened or migrated), answers 503 while the app is not there yet, and drains on close.
-
-export const RETRY_AFTER_SECONDS = 1;
 
 export interface Listener {
   /** http://host:port, with the port actually bound (0 picks one). */

@@ -3,7 +3,7 @@ import type { Endpoint } from '../../contracts/define.js';
 import type { Services } from '../context.js';
 import { authenticate, type Audience, type CredentialVerifiers } from '../auth/authenticate.js';
 import { handleRpc } from '../rpc/jsonrpc.js';
-import { errorResponse, readJson, type EdgeEnv } from './edge.js';
+import { errorResponse, readJson, retryAfter, type EdgeEnv } from './edge.js';
 
 /** POST /api/v1/<endpoint>/rpc: authenticate, parse, run the JSON-RPC request(s). */
 export function rpcRoute(svc: Services, endpoint: Endpoint, verifiers: CredentialVerifiers, audience: () => Audience) {
@@ -17,6 +17,9 @@ export function rpcRoute(svc: Services, endpoint: Endpoint, verifiers: Credentia
       return errorResponse(c, err);
     }
     const result = await handleRpc(svc, endpoint, caller, body, c.get('requestId'));
-    return result === null ? c.body(null, 204) : c.json(result);
+    if (result === null) return c.body(null, 204);
+    // A call that failed because the database is away says when to retry, in the header too.
+    for (const r of Array.isArray(result) ? result : [result]) retryAfter(c, r.error);
+    return c.json(result);
   };
 }

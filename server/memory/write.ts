@@ -1,5 +1,7 @@
 import { memoryBatchCreate, memoryCreate, memoryDelete, memoryDeleteByPath, memoryUpdate } from '../../contracts/memory.js';
+import type { z } from 'zod';
 import { AppError, notFound } from '../../contracts/errors.js';
+import type { memoryInputSchema } from '../../contracts/memory-shapes.js';
 import { showPath, showTree } from '../../contracts/paths.js';
 import { canAccess, hasAccess, treeRefusal } from '../access/predicate.js';
 import { implement } from '../operations.js';
@@ -7,14 +9,7 @@ import type { OpContext } from '../context.js';
 import type { TxSql } from '../../db/connect.js';
 import { translatePgError } from '../util/pg-errors.js';
 import { inWriteTx, memoryColumns, temporalRange, toMemory, type MemoryRow } from './row.js';
-
-/**
- * The upsert's update: only when something differs, so replacing a memory with identical content,
- * meta and time is a no-op (no new version, no history row; re-running an import changes nothing).
- */
-const replaceChanged = (tx: TxSql) => tx`update set content = excluded.content, meta = excluded.meta, temporal = excluded.temporal,
-    updated_at = now(), version = m.version + 1
-  where (m.content, m.meta, m.temporal) is distinct from (excluded.content, excluded.meta, excluded.temporal)`;
+import { storeMemories, withIdRetry, type NewMemory } from './store.js';
 
 const taken = (tree: string, name: string) => `a memory already exists at ${showPath(tree, name)}; pass onConflict "replace" or "ignore", or pick another name`;
 
@@ -24,51 +19,32 @@ async function requireWrite(ctx: OpContext, tree: string) {
   }
 }
 
+type MemoryInput = z.output<typeof memoryInputSchema>;
+const toNew = (m: MemoryInput): NewMemory => ({
+  id: m.id ?? null, tree: m.tree ?? '', name: m.name ?? null, content: m.content,
+  meta: JSON.stringify(m.meta ?? {}), temporal: temporalRange(m.temporal),
+});
+
 export const create = implement(memoryCreate, async (input, ctx) => {
-  const tree = input.tree ?? '';
-  const name = input.name ?? null;
-  await requireWrite(ctx, tree);
-  const onConflict = name ? (input.onConflict ?? 'error') : 'error';
-  const values = {
-    space_id: ctx.space.id, tree, name, content: input.content, meta: input.meta ?? {},
-    temporal: temporalRange(input.temporal), created_by: ctx.caller.principalId,
-  };
-  return inWriteTx(ctx, async (tx) => {
-    const insert = tx`insert into core.memory as m (space_id, tree, name, content, meta, temporal, created_by)
-      values (${values.space_id}, ${tree}::ltree, ${name}, ${values.content}, ${tx.json(values.meta as never)}, ${values.temporal}::tstzrange, ${values.created_by})`;
-    try {
-      if (onConflict === 'replace') {
-        const [row] = await tx<(MemoryRow & { inserted: boolean })[]>`${insert}
-          on conflict (space_id, tree, name) where name is not null do ${replaceChanged(tx)}
-          returning ${memoryColumns(tx)}, (xmax = 0) as inserted`;
-        if (row) return { ...toMemory(row), outcome: row.inserted ? ('created' as const) : ('replaced' as const) };
-        const [same] = await tx<MemoryRow[]>`select ${memoryColumns(tx)} from core.memory m
-          where m.space_id = ${ctx.space.id} and m.tree = ${tree}::ltree and m.name = ${name}`;
-        return { ...toMemory(same!), outcome: 'unchanged' as const };
-      }
-      if (onConflict === 'ignore') {
-        const [row] = await tx<MemoryRow[]>`${insert}
-          on conflict (space_id, tree, name) where name is not null do nothing returning ${memoryColumns(tx)}`;
-        if (row) return { ...toMemory(row), outcome: 'created' as const };
-        const [existing] = await tx<MemoryRow[]>`select ${memoryColumns(tx)} from core.memory m
-          where m.space_id = ${ctx.space.id} and m.tree = ${tree}::ltree and m.name = ${name}`;
-        return { ...toMemory(existing!), outcome: 'ignored' as const };
-      }
-      const [row] = await tx<MemoryRow[]>`${insert} returning ${memoryColumns(tx)}`;
-      return { ...toMemory(row!), outcome: 'created' as const };
-    } catch (err) {
-      translatePgError(err, taken(tree, name ?? ''));
-    }
-  });
+  const item = toNew(input);
+  await requireWrite(ctx, item.tree);
+  // onConflict speaks of a taken path or id; an unnamed memory without an id has neither.
+  const onConflict = input.onConflict ?? 'error';
+  return withIdRetry(() => inWriteTx(ctx, async (tx) => {
+    const [stored] = await storeMemories(tx, ctx, [item], onConflict, taken(item.tree, item.name ?? ''));
+    const [row] = await tx<MemoryRow[]>`select ${memoryColumns(tx)} from core.memory m where m.id = ${stored!.id}`;
+    return { ...toMemory(row!), outcome: stored!.outcome };
+  }));
 });
 
 export const batchCreate = implement(memoryBatchCreate, async (input, ctx) => {
-  const items = input.memories.map((m) => ({
-    tree: m.tree ?? '', name: m.name ?? null, content: m.content,
-    meta: JSON.stringify(m.meta ?? {}), temporal: temporalRange(m.temporal),
-  }));
+  const items = input.memories.map(toNew);
   const seen = new Set<string>();
   items.forEach((m, i) => {
+    if (m.id) {
+      if (seen.has(m.id)) throw new AppError('VALIDATION_ERROR', `memories[${i}]: id ${m.id} appears twice in this batch`);
+      seen.add(m.id);
+    }
     if (!m.name) return;
     const key = `${m.tree}\u0000${m.name}`;
     if (seen.has(key)) throw new AppError('VALIDATION_ERROR', `memories[${i}]: ${showPath(m.tree, m.name)} appears twice in this batch`);
@@ -79,43 +55,12 @@ export const batchCreate = implement(memoryBatchCreate, async (input, ctx) => {
   const denied = await sql<{ tree: string }[]>`select t::text as tree from unnest(${trees}::text[]::ltree[]) as t
     where not ${canAccess(sql, ctx.caller, ctx.space.id, 2, sql`t`)}`;
   if (denied.length) throw treeRefusal(ctx.caller, ctx.space.id, 2, denied[0]!.tree, `you have no write access to ${denied.map((d) => showTree(d.tree)).join(', ')} in space "${ctx.space.slug}"`);
-  const onConflict = input.onConflict ?? 'error';
-  return inWriteTx(ctx, async (tx) => {
-    const source = tx`select ${ctx.space.id}::uuid, t::ltree, n, c, mt::jsonb, tr::tstzrange, ${ctx.caller.principalId}::uuid
-      from unnest(${items.map((m) => m.tree)}::text[], ${items.map((m) => m.name)}::text[], ${items.map((m) => m.content)}::text[],
-                  ${items.map((m) => m.meta)}::text[], ${items.map((m) => m.temporal)}::text[])
-           with ordinality as x(t, n, c, mt, tr, ord)
-      order by ord`;
-    const into = tx`insert into core.memory as m (space_id, tree, name, content, meta, temporal, created_by) ${source}`;
-    try {
-      if (onConflict === 'error') {
-        const rows = await tx<{ id: string }[]>`${into} returning id`;
-        return { ids: rows.map((r) => r.id), created: rows.length, replaced: 0, ignored: 0, unchanged: 0 };
-      }
-      const rows = await tx<{ id: string; tree: string; name: string | null; inserted: boolean }[]>`${into}
-        on conflict (space_id, tree, name) where name is not null do ${onConflict === 'replace' ? replaceChanged(tx) : tx`nothing`}
-        returning id, tree::text as tree, name, (xmax = 0) as inserted`;
-      const byPath = new Map(rows.filter((r) => r.name).map((r) => [`${r.tree}\u0000${r.name}`, r.id]));
-      const missing = items.filter((m) => m.name && !byPath.has(`${m.tree}\u0000${m.name}`));
-      if (missing.length) {
-        const existing = await tx<{ id: string; tree: string; name: string }[]>`select m.id, m.tree::text as tree, m.name
-          from core.memory m join unnest(${missing.map((m) => m.tree)}::text[]::ltree[], ${missing.map((m) => m.name)}::text[]) as x(t, n)
-            on m.tree = x.t and m.name = x.n
-          where m.space_id = ${ctx.space.id}`;
-        for (const e of existing) byPath.set(`${e.tree}\u0000${e.name}`, e.id);
-      }
-      let next = 0;
-      const unnamed = rows.filter((r) => !r.name);
-      const ids = items.map((m) => (m.name ? byPath.get(`${m.tree}\u0000${m.name}`)! : unnamed[next++]!.id));
-      const created = rows.filter((r) => r.inserted).length;
-      const replaced = rows.length - created;
-      // Named memories the statement did not return: kept (ignore), or identical already (replace).
-      const untouched = items.length - rows.length;
-      return { ids, created, replaced, ignored: onConflict === 'ignore' ? untouched : 0, unchanged: onConflict === 'replace' ? untouched : 0 };
-    } catch (err) {
-      translatePgError(err, 'a memory in this batch collides with an existing path; use onConflict "replace" or "ignore"');
-    }
-  });
+  return withIdRetry(() => inWriteTx(ctx, async (tx) => {
+    const stored = await storeMemories(tx, ctx, items, input.onConflict ?? 'error',
+      'a memory in this batch collides with an existing path; use onConflict "replace" or "ignore"');
+    const count = (o: string) => stored.filter((s) => s.outcome === o).length;
+    return { ids: stored.map((s) => s.id), created: count('created'), replaced: count('replaced'), ignored: count('ignored'), unchanged: count('unchanged') };
+  }));
 });
 
 /** Explains why a targeted write matched nothing: absent/unreadable, read-only, or stale. */

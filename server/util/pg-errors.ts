@@ -1,6 +1,6 @@
 import { AppError, type ErrorCode, type Reason } from '../../contracts/errors.js';
 
-interface PgError { code?: string; constraint_name?: string; message: string }
+interface PgError { code?: string; constraint_name?: string; message: string; cause?: unknown }
 
 type Entry = { code: ErrorCode; reason?: Reason; message: (e: PgError) => string };
 
@@ -23,6 +23,36 @@ const bySqlState: Record<string, Entry> = {
   '23505': { code: 'CONFLICT', message: () => 'it collides with something that already exists' },
 };
 
+/** Seconds a caller should wait before retrying a call that failed because the database was away. */
+export const RETRY_AFTER_SECONDS = 1;
+
+const away = (why: string) => new AppError('UNAVAILABLE', `the database cannot be reached right now (${why}); retry in a moment`, {
+  reason: 'DATABASE_UNAVAILABLE', retryAfter: RETRY_AFTER_SECONDS,
+});
+/**
+ * The database is away (stopped, restarting, unreachable) or dropped the connection: admin/crash
+ * shutdown, "cannot connect now" (starting up or shutting down), too many connections, class 08.
+ */
+const awayStates = new Set(['57P01', '57P02', '57P03', '57P05', '53300']);
+/** Socket errors, and postgres.js' own codes for a connection that closed, ended or never opened. */
+const awayCodes = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EAI_AGAIN',
+  'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT',
+]);
+/** node-postgres (better-auth's pool) says it in words only. */
+const awayMessages = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|Cannot use a pool after calling end on the pool)/;
+
+/** UNAVAILABLE when `err` (or its cause: libraries wrap) says the database is away; else null. */
+function unavailable(err: unknown, depth = 0): AppError | null {
+  const e = err as PgError | null;
+  if (!e || typeof e !== 'object') return null;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (awayStates.has(code) || code.startsWith('08') && /^[0-9A-Z]{5}$/.test(code)) return away(e.message?.replace(/\s+/g, ' ').slice(0, 120) || code);
+  if (awayCodes.has(code)) return away(code);
+  if (typeof e.message === 'string' && awayMessages.test(e.message)) return away(e.message);
+  return depth < 3 && e.cause ? unavailable(e.cause, depth + 1) : null;
+}
+
 /** Class 22 (data exception: a value Postgres cannot take) and its SQL/JSON subclasses (2203x). */
 function byClass(state: string): Entry | undefined {
   if (/^2203[0-9A-Z]$/.test(state) || state === '2201B') {
@@ -35,6 +65,8 @@ function byClass(state: string): Entry | undefined {
 /** The application error for any thrown value, or null when it is a bug (INTERNAL). */
 export function classifyError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
+  const down = unavailable(err);
+  if (down) return down;
   const e = err as PgError;
   const state = e && typeof e === 'object' && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
   const entry = state ? bySqlState[state] ?? byClass(state) : undefined;

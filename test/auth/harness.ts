@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext } from 'playwright-core';
-import { launchBrowser } from '../support/browser.js';
+import { launchBrowser, requireChromium, startAll } from '../support/browser.js';
 import { startIdp, type TestIdp } from '../support/idp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { ensureWebBuild } from '../support/web.js';
@@ -13,21 +13,24 @@ export interface AuthWorld {
 
 /** A me server with the test IdP as its generic OIDC provider, plus a headless browser. */
 export async function startAuthWorld(env: Record<string, string> = {}): Promise<AuthWorld> {
+  requireChromium(); // before anything starts: no Chromium is a clear failure in seconds
   ensureWebBuild();
-  const idp = await startIdp();
-  const server = await startTestServer({
-    env: { ME_OIDC_ISSUER: idp.issuer, ME_OIDC_CLIENT_ID: idp.clientId, ME_OIDC_CLIENT_SECRET: idp.clientSecret, ME_OIDC_NAME: 'Test IdP', ...env },
+  return startAll(async (started) => {
+    const browser = started(await launchBrowser(), (b) => b.close());
+    const idp = started(await startIdp(), (i) => i.close());
+    const server = started(await startTestServer({
+      env: { ME_OIDC_ISSUER: idp.issuer, ME_OIDC_CLIENT_ID: idp.clientId, ME_OIDC_CLIENT_SECRET: idp.clientSecret, ME_OIDC_NAME: 'Test IdP', ...env },
+    }), (s) => s.close());
+    idp.allowRedirect(`${server.url}/api/v1/auth/callback/oidc`);
+    return {
+      server, idp, browser,
+      async close() {
+        await browser.close();
+        await server.close();
+        await idp.close();
+      },
+    };
   });
-  idp.allowRedirect(`${server.url}/api/v1/auth/callback/oidc`);
-  const browser = await launchBrowser();
-  return {
-    server, idp, browser,
-    async close() {
-      await browser.close();
-      await server.close();
-      await idp.close();
-    },
-  };
 }
 
 /** The session cookie header a browser context holds for the server. */

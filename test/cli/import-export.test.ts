@@ -53,7 +53,7 @@ describe('me import / export', () => {
     assert.equal((await meJson(['count', '/kb'], { env })).count, 5000);
 
     const again = await meJson(['import', src, '--tree', '/kb', '--on-conflict', 'ignore'], { env });
-    assert.equal(again.ignored, 5000);
+    assert.equal(again.unchanged, 5000, 'the same ids with the same content: left as they are');
     assert.equal((await meJson(['count', '/kb'], { env })).count, 5000);
 
     const out = join(box.home, 'export');
@@ -74,14 +74,29 @@ describe('me import / export', () => {
       const space = `rt-${ext}`;
       await meJson(['space', 'create', space], { env });
       const r = await meJson(['import', file, '--space', space], { env });
-      assert.equal(r.created, 2, ext);
+      assert.deepEqual([r.created, r.renumbered], [2, 2], ext);
       const back = join(box.home, `back.${ext}`);
       await meJson(['export', back, '--space', space], { env });
-      assert.equal(readFileSync(back, 'utf8'), readFileSync(file, 'utf8'), ext);
+      // The same memories; the ids belong to the first space, so the copies got their own.
+      const withoutIds = (text: string) => text.replace(/"?id"?: ?"?[0-9a-f-]{36}"?,?\n? */g, '');
+      assert.equal(withoutIds(readFileSync(back, 'utf8')), withoutIds(readFileSync(file, 'utf8')), ext);
+      assert.notEqual(readFileSync(back, 'utf8'), readFileSync(file, 'utf8'), ext);
+      // Imported back where it came from, an export stores nothing twice, unnamed memories included.
+      const again = await meJson(['import', file], { env });
+      assert.deepEqual([again.created, again.unchanged, again.renumbered], [0, 2, 0], ext);
+      const twice = await meJson(['import', back, '--space', space], { env });
+      assert.deepEqual([twice.created, twice.unchanged], [0, 2], ext);
     }
+    // Markdown keeps an unnamed memory's id in its file name (<id>.md); named ones are their path.
+    const md = join(box.home, 'rt-md');
+    await meJson(['export', md, '--tree', '/rt'], { env });
+    const mdAgain = await meJson(['import', md], { env });
+    assert.deepEqual([mdAgain.created, mdAgain.unchanged], [0, 2]);
+    assert.equal((await meJson(['count', '/rt'], { env })).count, 2);
     const nd = await me(['export', '-', '--tree', '/rt'], { env });
     const lines = nd.stdout.trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(lines.map((l) => l.path), ['/rt/one', '/rt/sub']);
+    assert.match(lines[1].id, /^[0-9a-f]{8}-[0-9a-f]{4}-7/);
     assert.deepEqual(lines[0].temporal, { start: '2025-03-01T12:00:00.000Z', end: '2025-03-02T00:00:00.000Z' });
   });
 
@@ -135,8 +150,11 @@ describe('me import / export', () => {
     await meJson(['rm', '/resume/blocker'], { env }); // the obstacle is cleared
     const resumed = await me(['import', file, '--batch', '2', '--on-conflict', 'error', '--json'], { env });
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.match(resumed.stderr, /Resuming: 2 memories were imported/);
-    assert.equal(JSON.parse(resumed.stdout).created, 3);
+    assert.deepEqual([JSON.parse(resumed.stdout).created, JSON.parse(resumed.stdout).unchanged], [3, 2]);
+    assert.equal((await meJson(['count', '/resume'], { env })).count, 5);
+    // Finished, the same import again is a no-op too (the ids are derived from the input).
+    const done = await meJson(['import', file, '--batch', '2', '--on-conflict', 'error'], { env });
+    assert.deepEqual([done.created, done.unchanged], [0, 5]);
     assert.equal((await meJson(['count', '/resume'], { env })).count, 5);
   });
 

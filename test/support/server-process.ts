@@ -34,8 +34,9 @@ export function spawnServer(env: Record<string, string> = {}): ServerProcess {
   const exited = new Promise<number | string>((r) => child.on('exit', (code, signal) => r(code ?? signal ?? -1)));
   const listening = new Promise<{ url: string; key: string }>((resolve, reject) => {
     child.stderr.on('data', (d) => {
-      stderr += d;
-      const url = /"msg":"listening","url":"([^"]+)"/.exec(stderr)?.[1];
+      stderr = (stderr + d).slice(-1_000_000);
+      // The URL from the first start's curl example: the log level may hide the "listening" line.
+      const url = /curl -s (http\S+)\/api\/v1\/memory\/rpc/.exec(stderr)?.[1];
       // The first start (a fresh database: every caller here) prints the bootstrap key after "listening".
       const key = /^\s+(me\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\s*$/m.exec(stderr)?.[1];
       if (url && key) resolve({ url, key });

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Database } from '../../db/connect.js';
 import { loadConfig } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/start.js';
-import { launchBrowser } from '../support/browser.js';
+import { launchBrowser, requireChromium, startAll } from '../support/browser.js';
 import { freshDatabase } from '../support/db.js';
 import { startIdp, type TestIdp } from '../support/idp.js';
 import { ensureWebBuild } from '../support/web.js';
@@ -31,13 +31,18 @@ export interface AppWorld {
 }
 
 export async function startAppWorld(): Promise<AppWorld> {
+  requireChromium(); // before anything starts: no Chromium is a clear failure in seconds
   ensureWebBuild();
-  const dataDir = mkdtempSync(join(tmpdir(), 'me-web-'));
-  const database: Database = await freshDatabase();
+  return startAll((started) => build(started));
+}
+
+async function build(started: Parameters<Parameters<typeof startAll>[0]>[0]): Promise<AppWorld> {
+  const browser = started(await launchBrowser(), (b) => b.close());
+  const dataDir = started(mkdtempSync(join(tmpdir(), 'me-web-')), async (d) => rmSync(d, { recursive: true, force: true }));
+  const database: Database = started(await freshDatabase(), (d) => d.close());
   const env = { ME_DATA_DIR: dataDir, ME_PORT: '0', ME_LOG_LEVEL: 'silent' };
-  let server = await startServer(loadConfig(env), { database });
+  let server = started(await startServer(loadConfig(env), { database }), (s) => s.close());
   const key = server.bootstrap!.key;
-  const browser = await launchBrowser();
   let idp: TestIdp | null = null;
   const world: AppWorld = {
     browser, server, key, idp,
@@ -53,7 +58,7 @@ export async function startAppWorld(): Promise<AppWorld> {
     async ownerPage() {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
-      await page.goto(world.server.auth.ownerSignInLink()!);
+      await page.goto((await world.server.auth.ownerSignInLink())!);
       await page.waitForSelector('[data-testid="signed-in"]');
       return { context, page };
     },
