@@ -5,6 +5,7 @@
 import { getMigrations } from 'better-auth/db/migration';
 import { PostgresDialect } from 'kysely';
 import pg from 'pg';
+import postgres from 'postgres';
 import { createBetterAuth } from '../server/auth/better-auth.js';
 import { OwnerLinks } from '../server/auth/owner-link.js';
 
@@ -21,6 +22,7 @@ const target = new URL(url);
 target.pathname = `/${scratch}`;
 const pool = new pg.Pool({ connectionString: target.toString(), max: 2 });
 pool.on('error', () => {}); // the scratch database is dropped under it at the end
+const sql = postgres(target.toString(), { max: 1, onnotice: () => {} }); // owner links and rate limits (unused here)
 try {
   await pool.query('create schema auth');
   const auth = createBetterAuth({
@@ -29,13 +31,15 @@ try {
     dialect: new PostgresDialect({ pool }),
     transactions: true,
     // Every optional plugin on, so every model appears.
-    config: { accessTokenTtl: 900, refreshTokenTtl: 86_400, oidc: { issuer: 'http://127.0.0.1:1', clientId: 'x', clientSecret: 'y', name: 'OIDC' } },
-    ownerLinks: new OwnerLinks(),
+    config: { accessTokenTtl: 900, refreshTokenTtl: 86_400, rateLimit: true, oidc: { issuer: 'http://127.0.0.1:1', clientId: 'x', clientSecret: 'y', name: 'OIDC' } },
+    ownerLinks: new OwnerLinks(sql),
+    sql,
     log: { warn: () => {}, error: () => {} },
   });
   const plan = await getMigrations(auth.options);
   console.log(await plan.compileMigrations());
 } finally {
+  await sql.end();
   await pool.end();
   await admin.query(`drop database if exists ${scratch} with (force)`);
   await admin.end();

@@ -1,4 +1,4 @@
-import { homedir } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -29,6 +29,8 @@ const envSchema = z.object({
   ME_BODY_LIMIT: whole(8 * 1024 * 1024, 1024, Number.MAX_SAFE_INTEGER, 'a size in bytes'),
   ME_STATEMENT_TIMEOUT_MS: whole(15_000),
   ME_DB_POOL_MAX: whole(10, 1),
+  ME_WORKERS: z.coerce.number({ error: 'must be a whole number from 1 to 256' }).int('must be a whole number from 1 to 256')
+    .min(1, 'must be a whole number from 1 to 256').max(256, 'must be a whole number from 1 to 256').optional(),
   ME_HISTORY_RETENTION_DAYS: whole(0, 0, 36_500, 'a number of days'),
   ME_SHUTDOWN_TIMEOUT_MS: whole(10_000, 0, 3_600_000, 'a number of milliseconds'),
   ME_LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent'], { error: 'must be info, warn, error or silent' }).default('info'),
@@ -53,6 +55,8 @@ const envSchema = z.object({
   ME_OIDC_NAME: z.string().min(1).max(60, 'must be at most 60 characters').default('Single sign-on'),
   ME_ACCESS_TOKEN_TTL: whole(900, 30, 86_400, 'a number of seconds'),
   ME_REFRESH_TOKEN_TTL: whole(30 * 86_400, 300, 365 * 86_400, 'a number of seconds'),
+  ME_AUTH_RATE_LIMIT: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
+  NODE_ENV: z.string().optional(),
 });
 
 export interface ServerConfig {
@@ -67,6 +71,8 @@ export interface ServerConfig {
   bodyLimit: number;
   statementTimeoutMs: number;
   poolMax: number;
+  /** Server processes sharing the port (server/cluster.ts); always 1 on the embedded database. */
+  workers: number;
   /** Days of memory history to keep (server/memory/retention.ts); 0 keeps it forever. */
   historyRetentionDays: number;
   logLevel: 'info' | 'warn' | 'error' | 'silent';
@@ -88,6 +94,8 @@ export interface AuthConfig {
   /** Seconds. */
   accessTokenTtl: number;
   refreshTokenTtl: number;
+  /** better-auth's per-address limits (sign-in, token, device codes), counted in Postgres. */
+  rateLimit: boolean;
 }
 
 function pair(what: string, id: string | undefined, secret: string | undefined): OAuthClientConfig | undefined {
@@ -113,6 +121,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  if (e.ME_WORKERS && e.ME_WORKERS > 1 && !e.DATABASE_URL) {
+    throw new ConfigError(`invalid configuration: ME_WORKERS above 1 needs DATABASE_URL: the embedded database serves one process (it is "${set.ME_WORKERS}")`);
+  }
   let embedding: ServerConfig['embedding'];
   if (e.ME_EMBEDDING_URL || e.ME_EMBEDDING_MODEL) {
     if (!e.ME_EMBEDDING_URL || !e.ME_EMBEDDING_MODEL || !e.ME_EMBEDDING_DIMENSIONS) {
@@ -133,6 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     bodyLimit: e.ME_BODY_LIMIT,
     statementTimeoutMs: e.ME_STATEMENT_TIMEOUT_MS,
     poolMax: e.ME_DB_POOL_MAX,
+    // One per core on server Postgres; the embedded database is one session in one process.
+    workers: e.ME_WORKERS ?? (e.DATABASE_URL ? availableParallelism() : 1),
     historyRetentionDays: e.ME_HISTORY_RETENTION_DAYS,
     logLevel: e.ME_LOG_LEVEL,
     shutdownTimeoutMs: e.ME_SHUTDOWN_TIMEOUT_MS,
@@ -144,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       oidc: oidcConfig(e),
       accessTokenTtl: e.ME_ACCESS_TOKEN_TTL,
       refreshTokenTtl: e.ME_REFRESH_TOKEN_TTL,
+      rateLimit: e.ME_AUTH_RATE_LIMIT ? e.ME_AUTH_RATE_LIMIT === 'on' : e.NODE_ENV === 'production',
     },
   };
 }

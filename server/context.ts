@@ -34,8 +34,9 @@ export interface Caller {
 export interface SpaceRef { id: string; slug: string; name: string; personal: boolean; role: 'member' | 'admin' }
 
 /**
- * What one server instance remembers between requests (server/caches.ts). A change made through this
- * server drops the affected entries at once; one made through another server shows within the TTL.
+ * What one server instance remembers between requests (server/caches.ts). A change drops the
+ * affected entries at once on this server and, through Postgres NOTIFY, on every other server on the
+ * same database (server/invalidation.ts); a lost notification is bounded by the TTL.
  */
 export interface Caches {
   /** Verified API keys, by the hash of the whole key. */
@@ -46,6 +47,8 @@ export interface Caches {
   keyUsage: Set<string>;
   /** Connected applications, by user and client id: still approved, and their space. */
   connections: TtlCache<Connection>;
+  /** Verified cookie sessions, by the hash of the session token. */
+  sessions: TtlCache<Caller>;
   /** Users known to be provisioned (principal, personal space): checked once per server. */
   provisioned: Set<string>;
   /** Embeddings of recent search queries (paging asks for the same one again). */

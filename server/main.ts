@@ -2,7 +2,6 @@
 import { ConfigError, loadConfig } from './config.js';
 import type { RunningServer } from './start.js';
 import { assertDataDirFree } from '../db/lock.js';
-import { mountOwnerLinkMinter, newOwnerLinkSecret, publishOwnerLinkSecret } from './auth/owner-link.js';
 
 // `npm start` and `me serve`: the server, on the embedded database unless DATABASE_URL is set.
 // A problem at start (configuration, a busy port) is one line on stderr and exit 1.
@@ -31,16 +30,21 @@ try {
 }
 // A second server on a busy data dir stops before loading the rest (db/lock.ts takes the lock).
 if (!config.databaseUrl) try { assertDataDirFree(config.dataDir + '/pg'); } catch (err) { fail(startupProblem(err)); }
+// ME_WORKERS > 1: the primary forks and supervises the workers, and never gets past this line.
+const { clusterRole } = await import('./cluster.js');
+const role = await clusterRole(config);
 const { startServer } = await import('./start.js');
+const { mountOwnerLinkMinter, publishOwnerLinkSecret } = await import('./auth/owner-link.js');
 let server: RunningServer;
-const secret = newOwnerLinkSecret();
+const secret = role.ownerLinkSecret;
 try {
   server = await startServer(config, { extend: (app) => mountOwnerLinkMinter(app, secret, () => server.auth.ownerSignInLink()) });
 } catch (err) {
   fail(startupProblem(err, config));
 }
+role.ready();
 // `me serve --owner-link` finds this server and proves access to its data dir with this file.
-const unpublish = publishOwnerLinkSecret(config.dataDir, server.url, secret);
+const unpublish = role.first ? publishOwnerLinkSecret(config.dataDir, server.url, secret) : () => {};
 if (server.bootstrap) {
   process.stderr.write(
     `\nFirst start: created the owner, the space "default" and an API key (shown once):\n\n` +
@@ -51,14 +55,14 @@ if (server.bootstrap) {
   );
 }
 // No identity provider configured: a one-time sign-in link for the owner (AUTH_DESIGN.md).
-const ownerLink = server.auth.ownerSignInLink();
+const ownerLink = role.first ? await server.auth.ownerSignInLink() : null;
 if (ownerLink) {
   process.stderr.write(`\nSign in on the web as the owner (one-time link, valid 15 minutes, from this machine only; \`me serve --owner-link\` prints a new one):\n\n  ${ownerLink}\n\n`);
 }
 // SIGTERM/SIGINT: drain and close (start.ts close()), exit 0; past ME_SHUTDOWN_TIMEOUT_MS, or on a
 // second signal, exit 1 with what was still running.
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+for (const signal of role.stopSignals) {
   process.on(signal, () => {
     if (stopping) {
       process.stderr.write(`error: ${signal} again while shutting down (${server.inFlight()} requests in flight): exiting now\n`);

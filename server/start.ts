@@ -15,6 +15,7 @@ import { createApp } from './http/app.js';
 import { mountMcp } from './mcp/http.js';
 import { mountRegistration } from './mcp/dcr.js';
 import { createCaches } from './caches.js';
+import { listenForChanges } from './invalidation.js';
 import type { EdgeEnv } from './http/edge.js';
 import { listen, type Listener } from './http/listen.js';
 import { createLogger, type Logger } from './util/log.js';
@@ -80,6 +81,7 @@ async function serve(config: ServerConfig, opts: StartOptions, log: Logger, http
   const embedder = await startEmbeddings(db.sql, features, config.embedding, log);
   const embeddings = embedder.provider;
   const services: Services = { db, sql: db.sql, log, features, embeddings, caches: createCaches() };
+  const stopListening = await listenForChanges(services); // other servers' revocations (server/invalidation.ts)
   const bootstrap = await bootstrapIfEmpty(db.sql, config.dataDir);
 
   const auth = await startAuth(services, config, config.publicUrl ?? url);
@@ -119,6 +121,7 @@ async function serve(config: ServerConfig, opts: StartOptions, log: Logger, http
         // Stop accepting, let in-flight requests finish, then release the database.
         await http.drain();
         await embedder.stop();
+        await stopListening();
         await flushKeyUsage(services).catch(() => {});
         await auth.close();
         await stopRetention();

@@ -35,7 +35,7 @@ export const authCredentials: Measure = {
     const opaque = randomBytes(24).toString('base64url');
     await sql`insert into auth.oauth_access_token (token, client_id, user_id, scopes, expires_at, created_at)
       values (${hashToken(opaque)}, 'me-cli', ${owner.id}, ${sql.json(['memory:read', 'memory:write'])}, now() + interval '1 hour', now())`;
-    const link = auth.ownerSignInLink();
+    const link = await auth.ownerSignInLink();
     if (!link) throw new Error('bench auth: no owner sign-in link (an identity provider is configured)');
     const signIn = await fetch(link, { redirect: 'manual' });
     const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith('me.session_token='))?.split(';')[0];

@@ -28,7 +28,7 @@ export const webApp: Measure = {
     const db = target.label;
     const at = sizeLabel(size);
     const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-    const link = target.server.auth.ownerSignInLink();
+    const link = await target.server.auth.ownerSignInLink();
     if (!existsSync(join(webDist, 'pages', 'app', 'index.html')) || !existsSync(chromiumPath) || !link) {
       report.add({ db, metric: `web tree @${at}`, value: NaN, unit: 'ms', note: 'skipped: needs `npm run build`, Chromium and no identity provider' });
       return;

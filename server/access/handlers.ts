@@ -4,6 +4,7 @@ import { showTree } from '../../contracts/paths.js';
 import { levelName, levelNumber } from '../context.js';
 import { implement } from '../operations.js';
 import { hasAccess, treeRefusal } from './predicate.js';
+import { invalidate } from '../invalidation.js';
 
 interface GrantRow { principal: string; principal_name: string; tree: string; level: number }
 const toGrant = (g: GrantRow) => ({ principal: g.principal, principalName: g.principal_name, tree: showTree(g.tree), level: levelName(g.level) });
@@ -25,7 +26,7 @@ export const set = implement(grantSet, async (input, ctx) => {
     await tx`insert into core.grant (space_id, principal_id, tree_prefix, level) values (${ctx.space.id}, ${principal.id}, ${input.tree}::ltree, ${level})
       on conflict (space_id, principal_id, tree_prefix) do update set level = excluded.level`;
   });
-  ctx.caches.spaces.clear();
+  await invalidate(ctx, { kind: 'spaces' });
   return { principal: principal.id, principalName: principal.name, tree: showTree(input.tree), level: input.level };
 });
 
@@ -73,13 +74,13 @@ export const setRole = implement(memberSetRole, async (input, ctx) => {
   }
   if (input.role === 'member') await keepAnAdmin(ctx, input.principal);
   await ctx.sql`update core.space_member set role = ${input.role} where space_id = ${ctx.space.id} and principal_id = ${input.principal}`;
-  ctx.caches.spaces.clear();
+  await invalidate(ctx, { kind: 'spaces' });
   return { principal: input.principal, role: input.role };
 });
 
 export const removeMember = implement(memberRemove, async (input, ctx) => {
   await keepAnAdmin(ctx, input.principal);
   const result = await ctx.sql`delete from core.space_member where space_id = ${ctx.space.id} and principal_id = ${input.principal}`;
-  ctx.caches.spaces.clear();
+  await invalidate(ctx, { kind: 'spaces' });
   return { removed: result.count > 0 };
 });

@@ -20,7 +20,7 @@ interface KeyRow {
   expires_at: Date | null; kind: 'user' | 'service'; name: string; email: string | null;
 }
 
-/** Drops a revoked key from this server's cache at once (other servers drop it within the TTL). */
+/** Drops a key from this server's cache only (a revocation goes through invalidate(), which tells every server). */
 export function forgetApiKey(svc: Pick<Services, 'caches'>, keyId: string) {
   svc.caches.apiKeys.deleteWhere((caller) => caller.keyId === keyId);
 }

@@ -9,10 +9,14 @@ import { classifyError } from '../util/pg-errors.js';
 import { hashToken } from './hash.js';
 import { ownerSignIn, type OwnerLinks } from './owner-link.js';
 import { mapped } from './tables.js';
+import type { Sql } from '../../db/connect.js';
+import { hitRateLimit } from '../util/rate-limit.js';
 
 export const AUTH_BASE_PATH = '/api/v1/auth';
 /** The first-party CLI: a seeded, trusted public client (db/migrations/incremental/0003_auth.sql). */
 export const CLI_CLIENT_ID = 'me-cli';
+/** The client's address as the edge resolved it (ME_TRUST_PROXY), set on every request to better-auth. */
+export const CLIENT_ADDRESS_HEADER = 'x-me-client-address';
 export const OAUTH_SCOPES = ['openid', 'profile', 'email', 'offline_access', ...SCOPES];
 
 
@@ -29,6 +33,8 @@ export interface BetterAuthSetup {
   transactions: boolean;
   config: AuthConfig;
   ownerLinks: OwnerLinks;
+  /** Rate limits are counted here (core.rate_limit), so every server shares them. */
+  sql: Sql;
   log: { warn(msg: string, f?: Record<string, unknown>): void; error(msg: string, f?: Record<string, unknown>): void };
 }
 
@@ -73,12 +79,25 @@ export function createBetterAuth(s: BetterAuthSetup) {
         s.log.error(`auth: ${(e as Error)?.message ?? String(e)}`, { detail: String((e as Error)?.stack ?? e) });
       },
     },
+    // better-auth's own limits (sign-in 3 per 10 s, token 20 a minute, device code lookups…) per
+    // client address, counted in Postgres rather than this process's memory: one budget for all
+    // servers and workers. On in production (NODE_ENV=production) unless ME_AUTH_RATE_LIMIT says.
+    rateLimit: {
+      enabled: config.rateLimit,
+      customStorage: {
+        consume: async (key: string, rule: { window: number; max: number }) => {
+          const hit = await hitRateLimit(s.sql, `auth:${key}`, rule.max, rule.window);
+          return hit.ok ? { allowed: true, retryAfter: null } : { allowed: false, retryAfter: hit.retryAfterS };
+        },
+      },
+    },
     advanced: {
       // The database assigns ids (uuidv7), so auth.users.id can equal the core principal id.
       database: { generateId: false },
       cookiePrefix: 'me',
       useSecureCookies: origin.startsWith('https:'),
       defaultCookieAttributes: { sameSite: 'lax', httpOnly: true },
+      ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
     },
     logger: {
       level: 'warn',

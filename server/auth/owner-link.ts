@@ -7,6 +7,7 @@ import { setSessionCookie } from 'better-auth/cookies';
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { EdgeEnv } from '../http/edge.js';
+import type { Sql } from '../../db/connect.js';
 import { hashToken } from './hash.js';
 
 const TTL_MS = 15 * 60_000;
@@ -15,24 +16,25 @@ export const OWNER_SIGN_IN_PATH = '/owner-sign-in';
 /**
  * One-time sign-in links for the local owner (like Jupyter's token URL): used when no identity
  * provider is configured. Each link works once, for 15 minutes, from a loopback address only (the
- * HTTP layer checks the peer address). Only the token's hash is kept, in memory.
+ * HTTP layer checks the peer address). Only the token's hash is kept, in Postgres (core.owner_link),
+ * so a link minted by one server works once on any server sharing the database.
  */
 export class OwnerLinks {
-  private pending = new Map<string, { userId: string; expires: number }>();
+  constructor(private readonly sql: Sql) {}
 
-  issue(userId: string): string {
+  async issue(userId: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    this.pending.set(hashToken(token), { userId, expires: Date.now() + TTL_MS });
+    await this.sql`insert into core.owner_link (token_hash, user_id, expires_at)
+      values (${hashToken(token)}, ${userId}, now() + make_interval(secs => ${TTL_MS / 1000}))`;
     return token;
   }
 
   /** The user the token signs in, once; null for an unknown, used or expired token. */
-  consume(token: string): string | null {
-    const key = hashToken(token);
-    const entry = this.pending.get(key);
-    this.pending.delete(key);
-    for (const [k, v] of this.pending) if (v.expires <= Date.now()) this.pending.delete(k);
-    return entry && entry.expires > Date.now() ? entry.userId : null;
+  async consume(token: string): Promise<string | null> {
+    // One statement: of two servers given the same link at once, exactly one gets the row.
+    const [row] = await this.sql<{ user_id: string; live: boolean }[]>`delete from core.owner_link
+      where token_hash = ${hashToken(token)} returning user_id, expires_at > now() as live`;
+    return row?.live ? row.user_id : null;
   }
 }
 
@@ -46,7 +48,7 @@ export function ownerSignIn(links: OwnerLinks) {
         query: z.object({ token: z.string().min(1).max(200) }),
       }, async (ctx) => {
         const loginPage = `${ctx.context.options.baseURL}/login`;
-        const userId = links.consume(ctx.query.token);
+        const userId = await links.consume(ctx.query.token);
         if (!userId) throw ctx.redirect(`${loginPage}?error=OWNER_LINK_INVALID`);
         const user = await ctx.context.internalAdapter.findUserById(userId);
         if (!user) throw ctx.redirect(`${loginPage}?error=OWNER_LINK_INVALID`);
@@ -80,7 +82,7 @@ export function publishOwnerLinkSecret(dataDir: string, url: string, secret: str
 }
 
 /** POST /api/v1/owner-link {secret} from this machine → {link}; 403 otherwise. */
-export function mountOwnerLinkMinter(app: Hono<EdgeEnv>, secret: string, mint: () => string | null) {
+export function mountOwnerLinkMinter(app: Hono<EdgeEnv>, secret: string, mint: () => Promise<string | null>) {
   const expected = Buffer.from(secret);
   app.post(OWNER_LINK_ENDPOINT, async (c) => {
     const peer = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
@@ -91,7 +93,7 @@ export function mountOwnerLinkMinter(app: Hono<EdgeEnv>, secret: string, mint: (
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       return c.json({ error: `the secret does not match this server's ${OWNER_LINK_FILE}` }, 403);
     }
-    const link = mint();
+    const link = await mint();
     if (!link) return c.json({ error: 'identity providers are configured: owners sign in with them at /login' }, 409);
     return c.json({ link });
   });

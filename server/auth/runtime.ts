@@ -4,13 +4,14 @@ import { PostgresDialect, type Dialect } from 'kysely';
 import { PostgresJSDialect } from 'kysely-postgres-js';
 import pg from 'pg';
 import type { ServerConfig } from '../config.js';
+import type { CacheChange } from '../caches.js';
 import type { Caller, Services } from '../context.js';
 import { ensureProvisioned } from '../provisioning/provision.js';
-import { CACHE_TTL_MS } from '../caches.js';
-import { TtlCache } from '../util/ttl-cache.js';
+import { invalidate } from '../invalidation.js';
+import { clientAddress } from '../util/rate-limit.js';
 import { accessTokenVerifier } from './access-tokens.js';
 import type { CredentialVerifiers } from './authenticate.js';
-import { AUTH_BASE_PATH, CLI_CLIENT_ID, createBetterAuth, providerList, resourceIds, type Auth } from './better-auth.js';
+import { AUTH_BASE_PATH, CLI_CLIENT_ID, CLIENT_ADDRESS_HEADER, createBetterAuth, providerList, resourceIds, type Auth } from './better-auth.js';
 import { checkCsrf } from './csrf.js';
 import { hashToken } from './hash.js';
 import { OWNER_SIGN_IN_PATH, OwnerLinks } from './owner-link.js';
@@ -28,12 +29,19 @@ export interface AuthRuntime {
   /** The OAuth and cookie verifiers the edge's authenticate() uses (server/auth/authenticate.ts). */
   verifiers: CredentialVerifiers;
   /** Issues a one-time owner sign-in link (null when identity providers are configured). */
-  ownerSignInLink(): string | null;
+  ownerSignInLink(): Promise<string | null>;
   /** Drops the cached cookie sessions (the bench measures the uncached path with it). */
   forgetSessions(): void;
   /** Mounts better-auth and the AS metadata documents. */
   mount(app: Hono<any>): void;
   close(): Promise<void>;
+}
+
+/** What a better-auth endpoint changes that other servers may have cached. */
+function changeOf(path: string): CacheChange | null {
+  if (/\/(sign-out|revoke-sessions?|revoke-other-sessions|delete-user)$/.test(path)) return { kind: 'sessions' };
+  if (/\/oauth2\/(consent|delete-consent|update-consent|delete-client|update-client)$/.test(path)) return { kind: 'connections' };
+  return null;
 }
 
 const isLoopback = (addr: string | undefined) => !!addr && (addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.'));
@@ -63,10 +71,10 @@ export async function startAuth(svc: Services, config: ServerConfig, origin: str
     pool.on('error', (err) => svc.log.warn('auth pool error', { error: String(err) }));
     dialect = new PostgresDialect({ pool });
   }
-  const ownerLinks = new OwnerLinks();
+  const ownerLinks = new OwnerLinks(svc.sql);
   const resources = resourceIds(origin);
   const auth = createBetterAuth({
-    origin, secret, dialect, transactions: svc.db.kind !== 'embedded', config: config.auth, ownerLinks, log: svc.log,
+    origin, secret, dialect, transactions: svc.db.kind !== 'embedded', config: config.auth, ownerLinks, sql: svc.sql, log: svc.log,
   });
   const issuer = `${origin}${AUTH_BASE_PATH}`;
   const providers = providerList(config.auth);
@@ -86,8 +94,8 @@ export async function startAuth(svc: Services, config: ServerConfig, origin: str
   const allowedOrigins = new Set([origin]);
   const sessionCookie = /(?:^|;\s*)(?:__Secure-)?me\.session_token=([^;]+)/;
   // Verified sessions are cached for a few seconds (better-auth's getSession costs milliseconds of
-  // CPU); signing out or revoking sessions through this server empties the cache at once.
-  const sessions = new TtlCache<Caller>(CACHE_TTL_MS);
+  // CPU); signing out or revoking sessions empties the cache at once on every server.
+  const sessions = svc.caches.sessions;
 
   const verifiers: CredentialVerifiers = {
     firstPartyClientId: CLI_CLIENT_ID,
@@ -118,9 +126,9 @@ export async function startAuth(svc: Services, config: ServerConfig, origin: str
   return {
     auth, origin, issuer, resources, providers, verifiers,
     forgetSessions: () => sessions.clear(),
-    ownerSignInLink() {
+    async ownerSignInLink() {
       if (providers.length > 0 || !ownerId) return null;
-      return `${issuer}${OWNER_SIGN_IN_PATH}?token=${ownerLinks.issue(ownerId)}`;
+      return `${issuer}${OWNER_SIGN_IN_PATH}?token=${await ownerLinks.issue(ownerId)}`;
     },
     mount(app) {
       // RFC 8414 (path-inserted and root) and OpenID discovery for clients that look there.
@@ -136,8 +144,11 @@ export async function startAuth(svc: Services, config: ServerConfig, origin: str
           const forwarded = c.req.header('x-forwarded-for') ?? c.req.header('forwarded');
           if (!isLoopback(peer) || forwarded) return c.json({ error: 'the owner sign-in link works only from this machine (a loopback address)' }, 403);
         }
-        if (c.req.method === 'POST' && /\/(sign-out|revoke-sessions?|revoke-other-sessions|delete-user)$/.test(c.req.path)) {
-          return auth.handler(c.req.raw).finally(() => sessions.clear());
+        // better-auth rate-limits by this address (ipAddressHeaders): ours, never a client's own header.
+        c.req.raw.headers.set(CLIENT_ADDRESS_HEADER, clientAddress(c, config.trustProxy));
+        const change = c.req.method === 'POST' ? changeOf(c.req.path) : null;
+        if (change) {
+          return auth.handler(c.req.raw).finally(() => invalidate(svc, change));
         }
         return auth.handler(c.req.raw);
       });

@@ -7,6 +7,7 @@ import { showTree } from '../../contracts/paths.js';
 import { levelName, levelNumber, type OpContext } from '../context.js';
 import { iso } from '../memory/row.js';
 import { implement } from '../operations.js';
+import { invalidate } from '../invalidation.js';
 
 interface InvitationRow {
   id: string; space_slug: string; space_name: string; space_id: string; email: string | null; role: 'member' | 'admin';
@@ -94,7 +95,7 @@ async function join(ctx: OpContext, find: (tx: TxSql) => Promise<InvitationRow |
       on conflict (invitation_id, principal_id) do update set accepted = true, at = now()`;
     return grant;
   });
-  ctx.caches.spaces.clear();
+  await invalidate(ctx, { kind: 'spaces' });
   return result;
 }
 

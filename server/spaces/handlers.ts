@@ -4,6 +4,7 @@ import { AppError } from '../../contracts/errors.js';
 import { implement } from '../operations.js';
 import { iso } from '../memory/row.js';
 import { translatePgError } from '../util/pg-errors.js';
+import { invalidate } from '../invalidation.js';
 
 interface SpaceRow { id: string; slug: string; name: string; personal: boolean; role: 'member' | 'admin'; created_at: Date }
 const toSpace = (r: SpaceRow) => ({ id: r.id, slug: r.slug, name: r.name, personal: r.personal, role: r.role, createdAt: iso(r.created_at) });
@@ -39,7 +40,7 @@ export const rename = implement(spaceRename, async (input, ctx) => {
     const [row] = await ctx.sql<SpaceRow[]>`update core.space set
         slug = coalesce(${input.slug ?? null}, slug), name = coalesce(${input.name ?? null}, name)
       where id = ${id} returning id, slug, name, personal, 'admin' as role, created_at`;
-    ctx.caches.spaces.clear();
+    await invalidate(ctx, { kind: 'spaces' });
     return toSpace(row!);
   } catch (err) {
     translatePgError(err, `a space with the slug "${input.slug}" already exists; pick another slug`);
@@ -51,6 +52,6 @@ export const remove = implement(spaceDelete, async (input, ctx) => {
   const id = ctx.space.id;
   const [row] = await ctx.sql<{ count: number }[]>`with gone as (delete from core.space where id = ${id} returning id)
     select (select count(*)::int from core.memory where space_id = ${id}) as count from gone`;
-  ctx.caches.spaces.clear();
+  await invalidate(ctx, { kind: 'spaces' });
   return { slug: input.space, deleted: true as const, memories: row?.count ?? 0 };
 });

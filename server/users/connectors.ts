@@ -4,6 +4,7 @@ import { AppError, notFound } from '../../contracts/errors.js';
 import { levelName, levelNumber, type Connection, type Services } from '../context.js';
 import { implement } from '../operations.js';
 import { iso } from '../memory/row.js';
+import { invalidate } from '../invalidation.js';
 
 // The space and boundary a connected client uses live in core.connector_space; consent and tokens
 // are better-auth's (auth schema).
@@ -68,7 +69,7 @@ export const revokeConnector = implement(connectorRevoke, async (input, ctx) => 
     await tx`delete from core.connector_space where principal_id = ${user} and client_id = ${input.clientId}`;
     return { consents: consents.length, tokens: access.length + refresh.length };
   });
-  ctx.caches.connections.clear();
+  await invalidate(ctx, { kind: 'connections' });
   if (result.consents === 0 && result.tokens === 0) throw notFound(`connected application "${input.clientId}" (see connector.list)`);
   return { clientId: input.clientId, revoked: true as const, tokens: result.tokens };
 });
@@ -89,6 +90,6 @@ export const setConnectorBoundary = implement(connectorSetBoundary, async (input
     if (level) throw new AppError('VALIDATION_ERROR', 'space: binding an application to a tree needs the space it is in', { reason: 'INVALID_INPUT' });
     await ctx.sql`delete from core.connector_space where principal_id = ${user} and client_id = ${input.clientId}`;
   }
-  ctx.caches.connections.clear();
+  await invalidate(ctx, { kind: 'connections' });
   return { clientId: input.clientId, space: input.space, tree: tree === null ? null : showTree(tree), level: input.level ?? null };
 });

@@ -5,7 +5,8 @@ import { whoami } from '../../contracts/user.js';
 import { levelName, levelNumber, type OpContext } from '../context.js';
 import { implement } from '../operations.js';
 import { iso } from '../memory/row.js';
-import { forgetApiKey, mintApiKey } from '../auth/api-keys.js';
+import { mintApiKey } from '../auth/api-keys.js';
+import { invalidate } from '../invalidation.js';
 
 export const me = implement(whoami, async (_input, ctx) => {
   const spaces = await ctx.sql<{ slug: string; name: string; role: 'member' | 'admin'; personal: boolean }[]>`
@@ -82,7 +83,7 @@ export const revokeKey = implement(apiKeyRevoke, async (input, ctx) => {
     where k.id = ${input.id} and p.id = k.principal_id and (k.principal_id = ${ctx.caller.principalId} or p.owner_id = ${ctx.caller.principalId})
     returning k.id`;
   if (!row) throw notFound(`API key ${input.id}`);
-  forgetApiKey(ctx, row.id);
+  await invalidate(ctx, { kind: 'apiKey', keyId: row.id });
   return { id: row.id, revoked: true as const };
 });
 
@@ -103,6 +104,6 @@ export const deleteServiceAccount = implement(serviceAccountDelete, async (input
   const [row] = await ctx.sql<{ id: string }[]>`delete from core.principal where id = ${input.id} and kind = 'service'
     and owner_id = ${ctx.caller.principalId} returning id`;
   if (!row) throw notFound(`service account ${input.id}`);
-  for (const k of keys) forgetApiKey(ctx, k.id);
+  for (const k of keys) await invalidate(ctx, { kind: 'apiKey', keyId: k.id });
   return { id: row.id, deleted: true as const };
 });

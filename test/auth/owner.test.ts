@@ -10,7 +10,7 @@ after(async () => { await s?.close(); });
 describe('local owner sign-in', () => {
   it('the one-time link gives the bootstrap owner a session, once', async () => {
     const memory = await s.call('memory.create', { tree: '/before', content: 'written with the bootstrap key' });
-    const link = s.auth.ownerSignInLink();
+    const link = await s.auth.ownerSignInLink();
     assert.ok(link, 'a link when no provider is configured');
     const res = await fetch(link, { redirect: 'manual' });
     assert.equal(res.status, 302);
@@ -40,7 +40,7 @@ describe('local owner sign-in', () => {
   });
 
   it('a link forwarded by a reverse proxy is refused', async () => {
-    const link = s.auth.ownerSignInLink()!;
+    const link = (await s.auth.ownerSignInLink())!;
     const res = await fetch(link, { redirect: 'manual', headers: { 'x-forwarded-for': '203.0.113.9' } });
     assert.equal(res.status, 403);
     assert.equal(res.headers.getSetCookie().length, 0);

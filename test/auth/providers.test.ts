@@ -28,7 +28,7 @@ describe('social providers', () => {
   it('GitHub and Google are offered when their client id and secret are set; no owner link then', async () => {
     const res = await fetch(`${s.url}/api/v1/auth/providers`);
     assert.deepEqual(await res.json(), { providers: [{ id: 'github', name: 'GitHub' }, { id: 'google', name: 'Google' }], ownerLink: false });
-    assert.equal(s.auth.ownerSignInLink(), null);
+    assert.equal(await s.auth.ownerSignInLink(), null);
   });
 
   it('sign-in goes to the provider with our callback URL, state and PKCE', async () => {

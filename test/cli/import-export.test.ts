@@ -87,6 +87,11 @@ describe('me import / export', () => {
       const twice = await meJson(['import', back, '--space', space], { env });
       assert.deepEqual([twice.created, twice.unchanged], [0, 2], ext);
     }
+    // Markdown keeps an unnamed memory's id in its file name (<id>.md); named ones are their path.
+    const md = join(box.home, 'rt-md');
+    await meJson(['export', md, '--tree', '/rt'], { env });
+    const mdAgain = await meJson(['import', md], { env });
+    assert.deepEqual([mdAgain.created, mdAgain.unchanged], [0, 2]);
     assert.equal((await meJson(['count', '/rt'], { env })).count, 2);
     const nd = await me(['export', '-', '--tree', '/rt'], { env });
     const lines = nd.stdout.trim().split('\n').map((l) => JSON.parse(l));

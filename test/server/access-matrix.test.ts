@@ -140,7 +140,7 @@ before(async () => {
   });
 
   // The owner's browser session (one-time owner link), with the Origin a page sends.
-  const signIn = await fetch(s.auth.ownerSignInLink()!, { redirect: 'manual' });
+  const signIn = await fetch((await s.auth.ownerSignInLink())!, { redirect: 'manual' });
   const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith('me.session_token='))!.split(';')[0]!;
   creds.push(user('owner cookie', { cookie, origin: s.url }, { credential: 'session' }));
 

@@ -48,7 +48,7 @@ describe('the memory browser', () => {
     await page.goto(url('/tree/projects'));
     await page.waitForURL((u) => u.pathname === '/login');
     assert.equal(new URL(page.url()).searchParams.get('next'), '/tree/projects');
-    await page.goto(w.server.auth.ownerSignInLink()!);
+    await page.goto((await w.server.auth.ownerSignInLink())!);
     await page.goto(url('/login?next=%2Ftree%2Fprojects'));
     await page.waitForURL((u) => u.pathname === '/tree/projects');
     await page.goto(url('/login?next=https%3A%2F%2Fevil.example%2F'));

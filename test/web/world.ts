@@ -58,7 +58,7 @@ async function build(started: Parameters<Parameters<typeof startAll>[0]>[0]): Pr
     async ownerPage() {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
-      await page.goto(world.server.auth.ownerSignInLink()!);
+      await page.goto((await world.server.auth.ownerSignInLink())!);
       await page.waitForSelector('[data-testid="signed-in"]');
       return { context, page };
     },

@@ -19,6 +19,8 @@ begin
   kind := 'client_assertions'; get diagnostics deleted = row_count; return next;
   delete from auth.device_codes where expires_at < now();
   kind := 'device_codes'; get diagnostics deleted = row_count; return next;
+  delete from core.owner_link where expires_at < now();
+  kind := 'owner_links'; get diagnostics deleted = row_count; return next;
   -- Invitations that can no longer be used, kept 30 days for the record.
   delete from core.invitation where greatest(expires_at, coalesce(revoked_at, expires_at)) < now() - interval '30 days';
   kind := 'invitations'; get diagnostics deleted = row_count; return next;

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { Database } from '../../db/connect.js';
+import { BIN, ensureBuilt, me, meJson, sandbox } from '../cli/support.js';
+import { freshDatabase } from '../support/db.js';
+
+// ME_WORKERS: `me serve` on server Postgres as a primary and worker processes sharing one port
+// (server/cluster.ts). The first start happens once; every worker serves; SIGTERM stops them all.
+
+const onServer = !!process.env.TEST_DATABASE_URL;
+const children = (pid: number) => {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+
+describe('ME_WORKERS', () => {
+  const box = sandbox();
+  let db: Database | undefined;
+  after(async () => {
+    await db?.close();
+    box.cleanup();
+  });
+
+  it('is refused above 1 on the embedded database, in one line', async () => {
+    const r = await me(['serve', '--port', '0', '--data-dir', join(box.home, 'never')], { env: { ...box.env, ME_WORKERS: '2' } });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^error: invalid configuration: ME_WORKERS above 1 needs DATABASE_URL: the embedded database serves one process \(it is "2"\)\n$/);
+    const zero = await me(['serve', '--port', '0', '--data-dir', join(box.home, 'never')], { env: { ...box.env, ME_WORKERS: '0' } });
+    assert.match(zero.stderr, /ME_WORKERS must be a whole number from 1 to 256 \(it is "0"\)/);
+  });
+
+  it('two workers share the port; the first start (key, owner link) is printed once; SIGTERM stops all', { skip: !onServer && 'server Postgres only (TEST_DATABASE_URL)' }, async () => {
+    ensureBuilt();
+    db = await freshDatabase();
+    const dataDir = join(box.home, 'workers');
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--database-url', db.url!], {
+      env: { ...process.env, ...box.env, ME_LOG_LEVEL: 'info', ME_WORKERS: '2' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    const listening = () => [...stderr.matchAll(/"msg":"listening","url":"([^"]+)"/g)].map((m) => m[1]!);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (listening().length >= 2 && /owner-sign-in\?token=/.test(stderr)) { clearInterval(timer); resolve(); }
+      }, 50);
+      exited.then((code) => { clearInterval(timer); reject(new Error(`me serve exited (${code}): ${stderr}`)); });
+    });
+    try {
+      const urls = listening();
+      assert.equal(urls.length, 2, stderr);
+      assert.equal(urls[0], urls[1], 'one port for both workers');
+      const url = urls[0]!;
+      assert.equal(children(child.pid!).length, 2, 'the primary runs two worker processes');
+      const keys = [...stderr.matchAll(/^\s+(me\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\s*$/gm)].map((m) => m[1]!);
+      const links = [...stderr.matchAll(/^\s+(http\S+owner-sign-in\?token=\S+)\s*$/gm)].map((m) => m[1]!);
+      assert.equal(keys.length, 1, 'the bootstrap key is printed once');
+      assert.equal(links.length, 1, 'the owner link is printed once');
+      assert.equal((await db.sql`select 1 from core.api_key`).length, 1, 'bootstrapped once');
+
+      const env = { ...box.env, ME_SERVER: url, ME_API_KEY: keys[0]! };
+      for (let i = 0; i < 4; i++) {
+        assert.equal((await meJson(['remember', `served by a worker ${i}`, '--tree', '/workers', '--name', `n${i}`], { env })).outcome, 'created');
+      }
+      // `me serve --owner-link` may reach either worker: both know the secret.
+      const file = JSON.parse(readFileSync(join(dataDir, 'owner-link.json'), 'utf8')) as { url: string };
+      assert.equal(file.url, url);
+      for (let i = 0; i < 4; i++) {
+        const fresh = await me(['serve', '--owner-link', '--data-dir', dataDir], { env: box.env });
+        assert.equal(fresh.code, 0, fresh.stderr);
+      }
+      const signIn = await fetch(links[0]!, { redirect: 'manual' });
+      assert.match(signIn.headers.get('set-cookie') ?? '', /me\.session_token=/);
+      const again = await fetch(links[0]!, { redirect: 'manual' });
+      assert.match(again.headers.get('location') ?? '', /OWNER_LINK_INVALID/);
+    } finally {
+      const workers = children(child.pid!);
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, stderr);
+      for (const pid of workers) assert.equal(existsSync(`/proc/${pid}`), false, `worker ${pid} exited`);
+    }
+    assert.equal(existsSync(join(dataDir, 'owner-link.json')), false, 'the minting secret goes with the server');
+  });
+});
