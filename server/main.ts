@@ -59,12 +59,26 @@ const ownerLink = role.first ? await server.auth.ownerSignInLink() : null;
 if (ownerLink) {
   process.stderr.write(`\nSign in on the web as the owner (one-time link, valid 15 minutes, from this machine only; \`me serve --owner-link\` prints a new one):\n\n  ${ownerLink}\n\n`);
 }
+// SIGTERM/SIGINT: drain and close (start.ts close()), exit 0; past ME_SHUTDOWN_TIMEOUT_MS, or on a
+// second signal, exit 1 with what was still running.
 let stopping = false;
 for (const signal of role.stopSignals) {
   process.on(signal, () => {
-    if (stopping) process.exit(1);
+    if (stopping) {
+      process.stderr.write(`error: ${signal} again while shutting down (${server.inFlight()} requests in flight): exiting now\n`);
+      process.exit(1);
+    }
     stopping = true;
     unpublish();
-    server.close().then(() => process.exit(0), () => process.exit(1));
+    const deadline = setTimeout(() => {
+      process.stderr.write(`error: shutdown took longer than ME_SHUTDOWN_TIMEOUT_MS=${config.shutdownTimeoutMs}; ${server.inFlight()} requests still in flight were cut off\n`);
+      server.abort();
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    server.close().then(() => process.exit(0), (err) => {
+      clearTimeout(deadline);
+      process.stderr.write(`error: shutdown failed: ${(err as Error)?.message ?? String(err)}\n`);
+      process.exit(1);
+    });
   });
 }
