@@ -46,9 +46,9 @@ async function benchTarget(open: () => Promise<BenchTarget>, importCallers: (ste
     for (const [step, size] of sizes.entries()) {
       console.log(`${target.label}: loading ${sizeLabel(size)} memories…`);
       await grow(target, report, seed, size, importCallers(step), !flags['no-vacuum']);
-      for (const m of chosen.filter((m) => m.when === 'perSize')) await m.run({ target, report, size, quick, seed });
+      for (const m of chosen.filter((m) => m.when === 'perSize')) await m.run({ target, report, size, quick, seed, named: !!flags.measure });
     }
-    for (const m of chosen.filter((m) => m.when === 'once')) await m.run({ target, report, size: target.count, quick, seed });
+    for (const m of chosen.filter((m) => m.when === 'once')) await m.run({ target, report, size: target.count, quick, seed, named: !!flags.measure });
   } finally {
     await target.close();
     current = undefined;

@@ -4,7 +4,9 @@ import http from 'node:http';
 export class RpcClient {
   private readonly agent: http.Agent;
   constructor(readonly url: string, readonly key: string, maxSockets = 8) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets });
+    // Idle sockets close before the server's keep-alive timeout (5 s): a request sent on one the
+    // server is closing at that moment fails with ECONNRESET (seen after a long maintenance pass).
+    this.agent = new http.Agent({ keepAlive: true, maxSockets, timeout: 4000 });
   }
 
   /** Calls a method on /api/v1/<endpoint>/rpc; resolves to the result, throws the JSON-RPC error. */

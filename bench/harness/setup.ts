@@ -24,6 +24,8 @@ export interface BenchTarget {
   key: string;
   rpc: RpcClient;
   targets: Targets;
+  /** The embedded database's files (absent on server Postgres). */
+  pgDir?: string;
   /** Memories currently stored (the bench grows this). */
   count: number;
   /** Floor figures measured in this run (e.g. `get` req/s), for rows measured later to compare against. */
@@ -43,7 +45,7 @@ async function compiledServer(): Promise<typeof import('../../server/start.js')>
   return import(pathToFileURL(join(packageRoot, 'dist/server/start.js')).href);
 }
 
-async function serve(db: Database, label: string, targets: Targets, cleanup: () => Promise<void>): Promise<BenchTarget> {
+async function serve(db: Database, label: string, targets: Targets, cleanup: () => Promise<void>, pgDir?: string): Promise<BenchTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'me-bench-'));
   const config = loadConfig({ ...process.env, ...env, ME_DATA_DIR: dataDir, DATABASE_URL: undefined });
   const { startServer } = await compiledServer();
@@ -51,7 +53,7 @@ async function serve(db: Database, label: string, targets: Targets, cleanup: () 
   const key = server.bootstrap!.key;
   const rpc = new RpcClient(server.url, key);
   return {
-    label, kind: db.kind, db, server, key, rpc, targets, count: 0, floors: {},
+    label, kind: db.kind, db, server, key, rpc, targets, count: 0, floors: {}, pgDir,
     async close() {
       rpc.close();
       await server.close();
@@ -78,7 +80,7 @@ async function openMigrated(opts: OpenOptions): Promise<Database> {
 export async function embeddedTarget(): Promise<BenchTarget> {
   const dir = mkdtempSync(join(tmpdir(), 'me-bench-pg-'));
   const db = await openMigrated({ dataDir: dir });
-  return serve(db, 'embedded', embeddedTargets, async () => rmSync(dir, { recursive: true, force: true }));
+  return serve(db, 'embedded', embeddedTargets, async () => rmSync(dir, { recursive: true, force: true }), dir);
 }
 
 /** A fresh database on the given server Postgres, dropped on close. */

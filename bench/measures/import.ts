@@ -34,5 +34,5 @@ export async function grow(target: BenchTarget, report: Report, seed: number, to
     target: { kind: 'min', value: target.targets.importPerSec },
     note: `batchCreate ×${BATCH}, ${seconds.toFixed(1)} s`,
   });
-  if (vacuum) await maintain(target.db.sql, { rewrite: target.kind === 'embedded' });
+  if (vacuum) await maintain(target.db.sql, { vacuumOnly: target.kind !== 'embedded' });
 }

@@ -7,7 +7,8 @@ import { cliStartup } from './cli-startup.js';
 import { authCredentials } from './auth-credentials.js';
 import { webApp } from './web.js';
 import { agentContext } from './agent-context.js';
+import { disk } from './disk.js';
 import { workers } from './workers.js';
 
 /** Every measurement, in the order they run. Add new ones here (see bench/README.md). */
-export const measures: Measure[] = [search, get, getSustained, mcpSearch, agentContext, mcpStdioInit, cliStartup, authCredentials, webApp, workers];
+export const measures: Measure[] = [search, get, getSustained, mcpSearch, agentContext, mcpStdioInit, cliStartup, authCredentials, webApp, workers, disk];

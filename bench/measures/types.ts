@@ -9,6 +9,8 @@ export interface BenchContext {
   quick: boolean;
   /** Data-set seed: the same seed gives the same memories and queries. */
   seed: number;
+  /** --measure named this measurement (a slow one may then run in a --quick run too). */
+  named: boolean;
 }
 
 /**

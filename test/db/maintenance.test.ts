@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { memoryAt } from '../../bench/harness/generate.js';
 import type { Database } from '../../db/connect.js';
-import { maintain, staleTables } from '../../db/maintenance.js';
+import { maintain, staleTables, walSinceCheckpoint } from '../../db/maintenance.js';
 import { freshDatabase } from '../support/db.js';
 
 let db: Database;
@@ -21,7 +21,7 @@ const memoryStats = async () => {
   return row!;
 };
 const totalSize = async () => Number((await db.sql<[{ s: string }]>`select pg_total_relation_size('core.memory') as s`)[0].s);
-const maintained = async (opts?: { slackBytes?: number }) => (await maintain(db.sql, opts)).map((m) => m.table);
+const maintained = async (opts?: { slackBytes?: number }) => (await maintain(db.sql, opts)).tables.map((m) => m.table);
 
 const changesCounted = async () => Number((await db.sql<[{ n: string }]>`
   select n_tup_ins + n_tup_upd + n_tup_del as n from pg_stat_all_tables where relid = 'core.memory'::regclass`)[0].n);
@@ -109,7 +109,7 @@ it('keeps the disk bounded under many updates of few memories (issue 10: 40k upd
   await counted(2000, () => updateEach(ids, 20, 8)); // 2,000 versions of 8 KB
   const bloated = await totalSize();
 
-  const done = await maintain(db.sql, { slackBytes: 1024 * 1024 });
+  const { tables: done } = await maintain(db.sql, { slackBytes: 1024 * 1024 });
   const memory = done.find((m) => m.table === 'core.memory');
   assert.ok(memory?.rewritten, `core.memory rewritten: ${JSON.stringify(done)}`);
   const afterMaintenance = await totalSize();
@@ -121,4 +121,21 @@ it('keeps the disk bounded under many updates of few memories (issue 10: 40k upd
   // Right after a rewrite nothing is stale, and a second pass leaves the table alone.
   assert.ok(!(await staleTables(db.sql)).includes('core.memory'));
   assert.ok(!(await maintained({ slackBytes: 1024 * 1024 })).includes('core.memory'));
+});
+
+it('checkpoints once WAL piles up: PGlite never does on its own, so its WAL grew without end', async () => {
+  await maintain(db.sql);
+  const MB = 1024 * 1024;
+  // 40 rows of 1 MB of random bytes (incompressible): over 40 MB of WAL.
+  await db.sql`create table public.wal_fill (b bytea)`;
+  for (let i = 0; i < 40; i++) {
+    await db.sql`insert into public.wal_fill select decode(string_agg(md5(random()::text), ''), 'hex') from generate_series(1, 65536)`;
+  }
+  const before = await walSinceCheckpoint(db.sql);
+  assert.ok(before > 40 * MB, `${before} bytes of WAL since the last checkpoint`);
+  const done = await maintain(db.sql);
+  assert.ok(done.checkpointAfterBytes! >= before, JSON.stringify(done));
+  assert.ok(await walSinceCheckpoint(db.sql) < MB, 'the checkpoint moved the redo point to now');
+  assert.equal((await maintain(db.sql)).checkpointAfterBytes, undefined, 'no checkpoint while little WAL was written');
+  await db.sql`drop table public.wal_fill`;
 });
