@@ -23,7 +23,7 @@ export interface OpenOptions {
   loadDataDir?: Blob;
   /** Server: pool size. */
   max?: number;
-  /** Server: statement timeout in ms (0 = none). */
+  /** Statement timeout in ms (0 = none). Embedded: kept only with a dataDir (db/embedded.ts). */
   statementTimeoutMs?: number;
 }
 
@@ -57,18 +57,21 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     });
     return { sql, kind: 'server', url: opts.url, close: () => sql.end({ timeout: 5 }) };
   }
-  const embedded = await startEmbedded(opts);
-  // Exactly one connection, never recycled: PGlite is a single Postgres session.
-  const sql = postgres({
+  const embedded = await startEmbedded({ dataDir: opts.dataDir, loadDataDir: opts.loadDataDir, statementTimeoutMs: opts.statementTimeoutMs });
+  // Exactly one connection, never recycled: PGlite is a single Postgres session, served from a
+  // worker thread through an in-process socket (db/embedded.ts).
+  // `socket` is supported by postgres.js (src/connection.js createSocket) but not in its types.
+  const options: postgres.Options<{}> & { socket: () => unknown } = {
     ...quiet,
-    path: embedded.socketPath,
+    socket: () => embedded.connect(),
     username: 'postgres',
     database: 'postgres',
     max: 1,
     idle_timeout: 0,
     max_lifetime: null,
     fetch_types: true,
-  });
+  };
+  const sql = postgres(options);
   return {
     sql,
     kind: 'embedded',

@@ -1,4 +1,5 @@
 import { linkSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
@@ -106,20 +107,30 @@ export function pidGone(pid: number): boolean {
 }
 
 /**
- * Removes socket directories (`me-pg-<pid>-*` in the temp dir) left by embedded servers that were
- * killed before they could clean up (kill -9). Directories of live processes are left alone.
+ * Removes socket directories left in the temp dir by embedded servers killed before they could
+ * clean up (kill -9): `me-pg-<pid>-*` of a dead pid, and the older unnamed `me-pg-XXXXXX` whose
+ * socket no longer answers. Only this user's; a live server's are left alone. Runs in the background.
  */
-export function removeStaleSocketDirs(prefix = 'me-pg-') {
+export function removeStaleSocketDirs() {
   const dir = tmpdir();
   let names: string[];
   try { names = readdirSync(dir); } catch { return; }
   for (const name of names) {
-    const m = new RegExp(`^${prefix}(\\d+)-`).exec(name);
-    if (!m || !pidGone(Number(m[1]))) continue;
     const path = join(dir, name);
+    const withPid = /^me-pg-(\d+)-/.exec(name);
+    if (!withPid && !/^me-pg-[A-Za-z0-9]{6}$/.test(name)) continue;
     try {
-      if (statSync(path).uid !== process.getuid?.()) continue; // not ours to remove
-      rmSync(path, { recursive: true, force: true });
+      const st = statSync(path);
+      if (!st.isDirectory() || st.uid !== process.getuid?.()) continue; // not ours to remove
+      if (withPid) {
+        if (pidGone(Number(withPid[1]))) rmSync(path, { recursive: true, force: true });
+      } else if (Date.now() - st.mtimeMs > 60_000) {
+        const probe = connect(join(path, '.s.PGSQL.5432'));
+        probe.once('connect', () => probe.destroy()); // a live server: leave it
+        probe.once('error', (err: NodeJS.ErrnoException) => {
+          if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT') rmSync(path, { recursive: true, force: true });
+        });
+      }
     } catch { /* raced with another cleaner */ }
   }
 }

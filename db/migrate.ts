@@ -38,6 +38,8 @@ export async function migrate(sql: Sql, log: (msg: string) => void = () => {}): 
   const applied: string[] = [];
   try {
     await conn`select pg_advisory_lock(${LOCK_KEY})`;
+    // A migration may take long on a big database; cutting it off halfway helps nobody.
+    await conn`select set_config('statement_timeout', '0', false)`;
     for (const f of readFolder('prelude')) await conn.unsafe(f.sql);
     await conn.unsafe(`
       create schema if not exists core;
@@ -74,6 +76,7 @@ export async function migrate(sql: Sql, log: (msg: string) => void = () => {}): 
     for (const f of readFolder('idempotent')) await conn.unsafe(f.sql);
   } finally {
     await conn`select pg_advisory_unlock(${LOCK_KEY})`.catch(() => {});
+    await conn`reset statement_timeout`.catch(() => {});
     conn.release();
   }
   return { applied };

@@ -32,6 +32,7 @@ const envSchema = z.object({
   ME_WORKERS: z.coerce.number({ error: 'must be a whole number from 1 to 256' }).int('must be a whole number from 1 to 256')
     .min(1, 'must be a whole number from 1 to 256').max(256, 'must be a whole number from 1 to 256').optional(),
   ME_HISTORY_RETENTION_DAYS: whole(0, 0, 36_500, 'a number of days'),
+  ME_SHUTDOWN_TIMEOUT_MS: whole(10_000, 0, 3_600_000, 'a number of milliseconds'),
   ME_LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent'], { error: 'must be info, warn, error or silent' }).default('info'),
   ME_EMBEDDING_URL: url('http://localhost:11434/v1').optional(),
   ME_EMBEDDING_MODEL: z.string().optional(),
@@ -75,6 +76,8 @@ export interface ServerConfig {
   /** Days of memory history to keep (server/memory/retention.ts); 0 keeps it forever. */
   historyRetentionDays: number;
   logLevel: 'info' | 'warn' | 'error' | 'silent';
+  /** On SIGTERM/SIGINT: how long in-flight requests may take before the process exits anyway (non-zero). */
+  shutdownTimeoutMs: number;
   /** Worker knobs: texts per provider call, idle poll interval, first retry delay (doubles per failure). */
   embedding?: { url: string; model: string; dimensions: number; apiKey?: string; batch: number; pollMs: number; retryMs: number };
   auth: AuthConfig;
@@ -145,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     workers: e.ME_WORKERS ?? (e.DATABASE_URL ? availableParallelism() : 1),
     historyRetentionDays: e.ME_HISTORY_RETENTION_DAYS,
     logLevel: e.ME_LOG_LEVEL,
+    shutdownTimeoutMs: e.ME_SHUTDOWN_TIMEOUT_MS,
     embedding,
     auth: {
       secret: e.ME_AUTH_SECRET ?? e.BETTER_AUTH_SECRET,

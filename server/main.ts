@@ -2,8 +2,6 @@
 import { ConfigError, loadConfig } from './config.js';
 import type { RunningServer } from './start.js';
 import { assertDataDirFree } from '../db/lock.js';
-import { mountOwnerLinkMinter, publishOwnerLinkSecret } from './auth/owner-link.js';
-import { clusterRole } from './cluster.js';
 
 // `npm start` and `me serve`: the server, on the embedded database unless DATABASE_URL is set.
 // A problem at start (configuration, a busy port) is one line on stderr and exit 1.
@@ -33,8 +31,10 @@ try {
 // A second server on a busy data dir stops before loading the rest (db/lock.ts takes the lock).
 if (!config.databaseUrl) try { assertDataDirFree(config.dataDir + '/pg'); } catch (err) { fail(startupProblem(err)); }
 // ME_WORKERS > 1: the primary forks and supervises the workers, and never gets past this line.
+const { clusterRole } = await import('./cluster.js');
 const role = await clusterRole(config);
 const { startServer } = await import('./start.js');
+const { mountOwnerLinkMinter, publishOwnerLinkSecret } = await import('./auth/owner-link.js');
 let server: RunningServer;
 const secret = role.ownerLinkSecret;
 try {
@@ -59,12 +59,26 @@ const ownerLink = role.first ? await server.auth.ownerSignInLink() : null;
 if (ownerLink) {
   process.stderr.write(`\nSign in on the web as the owner (one-time link, valid 15 minutes, from this machine only; \`me serve --owner-link\` prints a new one):\n\n  ${ownerLink}\n\n`);
 }
+// SIGTERM/SIGINT: drain and close (start.ts close()), exit 0; past ME_SHUTDOWN_TIMEOUT_MS, or on a
+// second signal, exit 1 with what was still running.
 let stopping = false;
 for (const signal of role.stopSignals) {
   process.on(signal, () => {
-    if (stopping) process.exit(1);
+    if (stopping) {
+      process.stderr.write(`error: ${signal} again while shutting down (${server.inFlight()} requests in flight): exiting now\n`);
+      process.exit(1);
+    }
     stopping = true;
     unpublish();
-    server.close().then(() => process.exit(0), () => process.exit(1));
+    const deadline = setTimeout(() => {
+      process.stderr.write(`error: shutdown took longer than ME_SHUTDOWN_TIMEOUT_MS=${config.shutdownTimeoutMs}; ${server.inFlight()} requests still in flight were cut off\n`);
+      server.abort();
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    server.close().then(() => process.exit(0), (err) => {
+      clearTimeout(deadline);
+      process.stderr.write(`error: shutdown failed: ${(err as Error)?.message ?? String(err)}\n`);
+      process.exit(1);
+    });
   });
 }

@@ -26,7 +26,16 @@ export interface RunningServer {
   bootstrap: Bootstrap | null;
   /** better-auth, the OAuth AS and the credential verifiers (AUTH_DESIGN.md). */
   auth: AuthRuntime;
+  /**
+   * Graceful shutdown: stops accepting, lets in-flight requests finish (their responses, and those
+   * to requests still arriving on open connections, say `Connection: close`), then stops the
+   * background work and flushes, checkpoints and closes the database.
+   */
   close(): Promise<void>;
+  /** Requests whose response has not finished. */
+  inFlight(): number;
+  /** Cuts every connection (the shutdown deadline passed). */
+  abort(): void;
 }
 
 export interface StartOptions {
@@ -103,6 +112,8 @@ async function serve(config: ServerConfig, opts: StartOptions, log: Logger, http
     services,
     bootstrap,
     auth,
+    inFlight: http.inFlight,
+    abort: http.destroy,
     close() {
       closing ??= (async () => {
         clearInterval(usageTimer);
@@ -115,7 +126,10 @@ async function serve(config: ServerConfig, opts: StartOptions, log: Logger, http
         await auth.close();
         await stopRetention();
         await stopMaintenance();
-        if (!opts.database) await db.close();
+        if (opts.database) return;
+        // The embedded database writes its pages at a checkpoint: one now makes the next open quick.
+        if (db.kind === 'embedded') await db.sql`checkpoint`.catch((e) => log.warn('checkpoint at shutdown failed', { error: String(e) }));
+        await db.close();
       })();
       return closing;
     },

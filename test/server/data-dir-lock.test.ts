@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -85,7 +85,7 @@ describe('the embedded data dir belongs to one server', () => {
     first.child.kill('SIGTERM');
     assert.equal(await first.exited, 0, first.stderr());
     assert.equal(existsSync(join(dataDir, 'pg.lock')), false, 'the lock is released on exit');
-    assert.deepEqual(readdirSync(tmpdir()).filter((n) => n.startsWith(`me-pg-${first.child.pid}-`)), [], 'the socket dir is removed on exit');
+    assert.deepEqual(readdirSync(tmpdir()).filter((n) => n.startsWith(`me-pg-${first.child.pid}-`)), [], 'no socket dir is left');
 
     // The files themselves: every btree index agrees with its heap (amcheck), counts exact.
     const db = await PGlite.create({ dataDir: join(dataDir, 'pg'), extensions: { ...embeddedExtensions, amcheck } });
@@ -112,7 +112,8 @@ describe('the embedded data dir belongs to one server', () => {
     s.child.kill('SIGKILL');
     await s.exited;
     assert.equal(existsSync(join(dataDir, 'pg.lock')), true, 'kill -9 leaves the lock file behind');
-    assert.equal(readdirSync(tmpdir()).filter((n) => n.startsWith(`me-pg-${s.child.pid}-`)).length, 1, 'and its socket dir');
+    // Versions that served PGlite on a Unix socket left their socket dir behind too (me-pg-<pid>-*).
+    mkdirSync(join(tmpdir(), `me-pg-${s.child.pid}-left`), { recursive: true });
     const again = serve(dataDir);
     children.push(again.child);
     await waitFor(again, /Sign in on the web as the owner/); // printed once its signal handlers are about to be set

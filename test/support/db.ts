@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../../db/connect.js';
@@ -25,24 +26,29 @@ const readdir = (d: string) => (existsSync(d) ? readdirSync(d).sort() : []);
  */
 export async function freshDatabase(opts: { statementTimeoutMs?: number } = {}): Promise<Database> {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  return serverUrl ? freshServerDatabase(serverUrl, opts.statementTimeoutMs) : freshEmbeddedDatabase();
+  return serverUrl ? freshServerDatabase(serverUrl, opts.statementTimeoutMs) : freshEmbeddedDatabase(opts.statementTimeoutMs);
 }
 
-async function freshEmbeddedDatabase(): Promise<Database> {
+async function freshEmbeddedDatabase(statementTimeoutMs?: number): Promise<Database> {
   const dir = join(packageRoot, 'node_modules', '.cache', 'memory-engine-test');
   const file = join(dir, `template-${schemaHash()}.tar.gz`);
   if (!existsSync(file)) {
     const db = await openDatabase({});
     await migrate(db.sql);
     await db.sql.end();
-    const blob = await db.embedded!.db.dumpDataDir('gzip');
+    const blob = await db.embedded!.dumpDataDir();
     await db.embedded!.close();
     mkdirSync(dir, { recursive: true });
     const tmp = `${file}.${process.pid}`;
     writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
     renameSync(tmp, file);
   }
-  return openDatabase({ loadDataDir: new Blob([readFileSync(file)]) });
+  const loadDataDir = new Blob([readFileSync(file)]);
+  if (!statementTimeoutMs) return openDatabase({ loadDataDir });
+  // The embedded database keeps its time bound by reopening its files: it needs a data dir.
+  const dataDir = mkdtempSync(join(tmpdir(), 'me-test-pg-'));
+  const db = await openDatabase({ loadDataDir, dataDir: join(dataDir, 'pg'), statementTimeoutMs });
+  return { ...db, async close() { await db.close(); rmSync(dataDir, { recursive: true, force: true }); } };
 }
 
 async function freshServerDatabase(serverUrl: string, statementTimeoutMs?: number): Promise<Database> {
