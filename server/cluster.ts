@@ -54,7 +54,8 @@ async function supervise(count: number): Promise<never> {
     live.add(worker);
     worker.on('exit', (code, signal) => {
       live.delete(worker);
-      if (code !== 0 && !stopping) failed = true;
+      // A worker that fails, or that did not finish its shutdown (ME_SHUTDOWN_TIMEOUT_MS), makes the primary exit 1.
+      if (code !== 0 && !(stopping && signal === 'SIGTERM')) failed = true;
       if (stopping || !ready) return finishIfDone();
       // A worker that dies while serving is replaced, unless they keep dying (then stop it all).
       const now = Date.now();

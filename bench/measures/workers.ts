@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,11 @@ const cpuMicros = (pid: number) => {
   }
 };
 
+/** GET /ready on a new connection (the primary hands each connection to the next worker): 200 once that worker serves. */
+const readyOnNewConnection = (url: string) => new Promise<boolean>((resolve) => {
+  get(`${url}/ready`, { agent: false }, (res) => { res.resume(); resolve(res.statusCode === 200); }).on('error', () => resolve(false));
+});
+
 /**
  * `npm start` as deployed (the compiled server, its own process) with ME_WORKERS=1 and then 2, on
  * the bench's server database: memory.get req/s from 32 keep-alive connections, and the CPU all
@@ -54,13 +60,14 @@ async function measureWorkers(dbUrl: string, key: string, bodies: string[], work
   try {
     const url = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 60_000;
-    // Every worker forked and answering (worker 1 starts alone, the others once it serves); one
-    // worker is the process itself.
-    while (childrenOf(child.pid!).length < (workers > 1 ? workers : 0) || !(await fetch(`${url}/ready`).then((r) => r.ok, () => false))) {
+    // Every worker serving: a starting worker already takes connections and answers 503 (listen
+    // first), so 4 × workers new connections in a row must be ready; one worker is the process itself.
+    let inARow = 0;
+    while (childrenOf(child.pid!).length < (workers > 1 ? workers : 0) || inARow < 4 * workers) {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`bench workers: the server with ME_WORKERS=${workers} did not start: ${stderr.slice(-500)}`);
-      await new Promise((r) => setTimeout(r, 100));
+      inARow = (await readyOnNewConnection(url)) ? inARow + 1 : 0;
+      if (!inARow) await new Promise((r) => setTimeout(r, 100));
     }
-    await new Promise((r) => setTimeout(r, 3000)); // the last worker's start (~1-2 s) is not measured
     const pids = [child.pid!, ...childrenOf(child.pid!)];
     const cpu0 = pids.reduce((t, p) => t + cpuMicros(p), 0);
     const res = await runLoad({

@@ -56,7 +56,12 @@ describe('the embedded database off the event loop', { skip: process.env.TEST_DA
       // A transaction cut off commits nothing, and what follows it does not run outside it.
       const tx = await sql.begin(async (q) => {
         await q`insert into core.memory (space_id, tree, content) select id, 'cut', 'never' from core.space where slug = 'default'`;
-        await q`select pg_sleep(30)`;
+        // Sent right behind the slow query, in the same transaction: it must fail with it (25P02),
+        // not run on its own in the reopened database.
+        await Promise.all([
+          q`select pg_sleep(30)`,
+          q`insert into core.memory (space_id, tree, content) select id, 'cut', 'after' from core.space where slug = 'default'`,
+        ]);
       }).then(() => null, (e: { code?: string }) => e);
       assert.equal(tx?.code, '57014');
       assert.equal(database.embedded!.restarts, 2);
