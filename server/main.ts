@@ -38,13 +38,16 @@ const { mountOwnerLinkMinter, publishOwnerLinkSecret } = await import('./auth/ow
 let server: RunningServer;
 const secret = role.ownerLinkSecret;
 try {
-  server = await startServer(config, { extend: (app) => mountOwnerLinkMinter(app, secret, () => server.auth.ownerSignInLink()) });
+  server = await startServer(config, {
+    ...(role.listenWhenReady ? { listenWhenReady: role.listenWhenReady } : {}),
+    extend: (app) => mountOwnerLinkMinter(app, secret, () => server.auth.ownerSignInLink()),
+  });
 } catch (err) {
   fail(startupProblem(err, config));
 }
-role.ready();
+role.ready(server.url);
 // `me serve --owner-link` finds this server and proves access to its data dir with this file.
-const unpublish = role.first ? publishOwnerLinkSecret(config.dataDir, server.url, secret) : () => {};
+const unpublish = role.publishesOwnerLink ? publishOwnerLinkSecret(config.dataDir, server.url, secret) : () => {};
 if (server.bootstrap) {
   process.stderr.write(
     `\nFirst start: created the owner, the space "default" and an API key (shown once):\n\n` +

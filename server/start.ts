@@ -42,6 +42,8 @@ export interface StartOptions {
   /** Use this database instead of opening one from the config (tests share a template clone). */
   database?: Database;
   logger?: Logger;
+  /** Bind the port only once the server can serve: a cluster worker after the first (server/cluster.ts), on the port the primary holds. */
+  listenWhenReady?: { port: number };
   extend?: (app: Hono<EdgeEnv>, svc: Services) => void;
 }
 
@@ -57,7 +59,7 @@ async function detectFeatures(db: Database) {
  */
 export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.logger ?? createLogger({ level: config.logLevel });
-  const http = await listen(config.host, config.port);
+  const http = await listen(config.host, config.port, { untilServing: opts.listenWhenReady });
   let db: Database | undefined;
   try {
     db = opts.database ?? await openDatabase({
@@ -85,7 +87,7 @@ async function serve(config: ServerConfig, opts: StartOptions, log: Logger, http
   const bootstrap = await bootstrapIfEmpty(db.sql, config.dataDir);
 
   const auth = await startAuth(services, config, config.publicUrl ?? url);
-  http.serve(createApp(services, {
+  await http.serve(createApp(services, {
     bodyLimit: config.bodyLimit,
     verifiers: auth.verifiers,
     apiAudience: () => ({ resource: auth.resources.api, cookies: true, unboundTokens: true }),

@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { AppError } from '../../contracts/errors.js';
 import { rpcError } from '../rpc/jsonrpc.js';
@@ -12,8 +12,8 @@ import type { EdgeEnv } from './edge.js';
 export interface Listener {
   /** http://host:port, with the port actually bound (0 picks one). */
   url: string;
-  /** Serves requests with this app from now on. */
-  serve(app: Hono<EdgeEnv>): void;
+  /** Serves requests with this app from now on (and binds the port now if that was deferred). */
+  serve(app: Hono<EdgeEnv>): Promise<void>;
   /**
    * Stops accepting, closes idle keep-alive connections, marks every response not yet sent (and any
    * request still arriving on an open connection) `Connection: close`, and resolves once the
@@ -33,18 +33,23 @@ function starting(req: Request): Response {
   return Response.json(body, { status: 503, headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } });
 }
 
-/** Binds host:port; rejects with the listen error (EADDRINUSE, EACCES, …) without starting anything else. */
-export async function listen(host: string, port: number): Promise<Listener> {
+/**
+ * Binds host:port; rejects with the listen error (EADDRINUSE, EACCES, …) without starting anything else.
+ * `untilServing` defers the bind to serve(): a cluster worker after the first, whose port the primary
+ * already holds (on `port` as given, maybe 0, bound as `untilServing.port`), would otherwise be
+ * handed its share of connections while it can only answer 503.
+ */
+export async function listen(host: string, port: number, opts: { untilServing?: { port: number } } = {}): Promise<Listener> {
   let app: Hono<EdgeEnv> | undefined;
   let draining = false;
   const open = new Set<ServerResponse>();
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({
-      fetch: (req, env) => (app ? app.fetch(req, env) : starting(req)),
-      hostname: host, port,
-    }, () => resolve(s as Server)) as Server;
-    s.once('error', reject); // a busy port (EADDRINUSE) rejects instead of crashing the process
+  const server = createAdaptorServer({ fetch: (req, env) => (app ? app.fetch(req, env) : starting(req)) }) as Server;
+  const bind = () => new Promise<void>((resolve, reject) => {
+    server.once('error', reject); // a busy port (EADDRINUSE) rejects instead of crashing the process
+    server.listen(port, host, resolve);
   });
+  const deferred = !!opts.untilServing;
+  if (!deferred) await bind();
   // Before the app's own listener, so the header is there whenever the response is written.
   server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
     open.add(res);
@@ -56,12 +61,13 @@ export async function listen(host: string, port: number): Promise<Listener> {
     });
   });
   const address = server.address();
-  const bound = typeof address === 'object' && address ? address.port : port;
+  const bound = opts.untilServing?.port ?? (typeof address === 'object' && address ? address.port : port);
   let drained: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
-    serve(a) {
+    async serve(a) {
       app = a;
+      if (deferred) await bind();
     },
     inFlight: () => open.size,
     drain() {

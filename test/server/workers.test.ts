@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Database } from '../../db/connect.js';
@@ -11,6 +12,10 @@ import { freshDatabase } from '../support/db.js';
 // (server/cluster.ts). The first start happens once; every worker serves; SIGTERM stops them all.
 
 const onServer = !!process.env.TEST_DATABASE_URL;
+/** A GET on its own connection: node:cluster hands out connections, not requests. */
+const freshConnectionStatus = (url: string) => new Promise<number>((resolve, reject) => {
+  get(url, { agent: false }, (res) => { res.resume(); resolve(res.statusCode!); }).on('error', reject);
+});
 const children = (pid: number) => {
   try {
     return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
@@ -80,6 +85,22 @@ describe('ME_WORKERS', () => {
       assert.match(signIn.headers.get('set-cookie') ?? '', /me\.session_token=/);
       const again = await fetch(links[0]!, { redirect: 'manual' });
       assert.match(again.headers.get('location') ?? '', /OWNER_LINK_INVALID/);
+
+      // A worker that dies is replaced; the new one takes connections only once it serves, so
+      // nothing meanwhile gets its 503 "starting" (it did when every worker listened first).
+      const [victim] = children(child.pid!);
+      process.kill(victim!, 'SIGKILL');
+      while (!/exited \(SIGKILL\); starting another/.test(stderr)) await new Promise((r) => setTimeout(r, 20));
+      const statuses: number[] = [];
+      while (listening().length < 3) {
+        statuses.push(await freshConnectionStatus(url + '/ready'));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      for (let i = 0; i < 20; i++) statuses.push(await freshConnectionStatus(url + '/ready'));
+      console.log(`# ${statuses.length} requests on new connections while worker ${victim} was replaced`);
+      assert.ok(statuses.length > 20, 'requests were sent while the replacement started');
+      assert.deepEqual(statuses.filter((st) => st !== 200), [], 'every request answered 200');
+      assert.equal(children(child.pid!).length, 2, 'a replacement worker runs');
     } finally {
       const workers = children(child.pid!);
       child.kill('SIGTERM');
