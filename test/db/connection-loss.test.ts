@@ -27,7 +27,13 @@ describe('a lost connection', { skip: url ? false : 'needs server Postgres (TEST
       await admin`select pg_terminate_backend(${pid})`; // the backend answers 57P01 and closes
       await assert.rejects(slow, isUnavailable);
       // Unpatched, the terminated connection's 57P01 was handed to this query after reconnecting.
-      const [row] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+      // When the backend's close arrives as a reset (ECONNRESET), a query sent before the socket's
+      // close fails as CONNECTION_CLOSED (UNAVAILABLE); unpatched it hung forever.
+      const pidNow = () => sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+      const [row] = await pidNow().catch((e: { code?: string }) => {
+        assert.equal(e.code, 'CONNECTION_CLOSED', String(e));
+        return pidNow();
+      });
       assert.notEqual(row!.pid, pid);
     } finally {
       await sql.end({ timeout: 1 });
