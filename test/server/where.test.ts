@@ -42,7 +42,8 @@ describe('where', () => {
   });
 
   it('an accepted query that runs past the statement timeout is cancelled with TIMEOUT', async () => {
-    const slow = await startTestServer({ database: await freshDatabase({ statementTimeoutMs: 300 }) });
+    const database = await freshDatabase({ statementTimeoutMs: 300 });
+    const slow = await startTestServer({ database });
     try {
       const [space] = await slow.services.sql<{ id: string }[]>`select id from core.space where slug = 'default'`;
       // Slow by construction, whatever the machine: 24 regular expressions, each scanning all of
@@ -68,6 +69,7 @@ describe('where', () => {
       assert.ok(ms < 5000, `answered in ${ms.toFixed(0)} ms`);
     } finally {
       await slow.close();
+      await database.close(); // a database passed in stays open with the server's close
     }
   });
 });
