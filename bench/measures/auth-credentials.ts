@@ -6,7 +6,7 @@
 // Registered in bench/measures/index.ts; see AUTH_DESIGN.md → "Cost per request".
 import { randomBytes } from 'node:crypto';
 import { forgetApiKey } from '../../server/auth/api-keys.js';
-import { authenticate } from '../../server/auth/authenticate.js';
+import { authenticate, fetchHeaders } from '../../server/auth/authenticate.js';
 import { hashToken } from '../../server/auth/hash.js';
 import { latency } from '../harness/stats.js';
 import type { BenchContext, Measure } from './types.js';
@@ -41,8 +41,7 @@ export const authCredentials: Measure = {
     const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith('me.session_token='))?.split(';')[0];
     if (!cookie) throw new Error('bench auth: the owner link set no session cookie');
 
-    const url = `${server.url}/api/v1/memory/rpc`;
-    const request = (headers: Record<string, string>) => new Request(url, { method: 'POST', headers });
+    const request = (headers: Record<string, string>) => fetchHeaders(new Headers(headers));
     const api = { resource: auth.resources.api, cookies: true, unboundTokens: true };
     const keyId = (await authenticate(svc, auth.verifiers, request({ authorization: `Bearer ${target.key}` }), api)).keyId!;
     const fixed = (headers: Record<string, string>) => () => headers;

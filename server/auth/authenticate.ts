@@ -18,10 +18,21 @@ export interface CredentialVerifiers {
   /** An OAuth access token (JWT or opaque) for exactly this audience, provisioned; null when invalid. */
   accessToken(token: string, audience: Audience): Promise<Caller | null>;
   /** The cookie session, or null without one; throws FORBIDDEN for a cross-origin request (CSRF). */
-  cookie(req: Request): Promise<Caller | null>;
+  cookie(headers: RequestHeaders): Promise<Caller | null>;
   /** The first-party client (the `me` CLI): approved by definition. */
   firstPartyClientId: string;
 }
+
+/**
+ * The request headers authentication reads: a view over Fetch Headers (Hono routes) or over Node's
+ * own (the JSON-RPC routes skip building a Fetch Request); better-auth's session check, the cookie
+ * path only, gets them as Fetch Headers.
+ */
+export interface RequestHeaders {
+  get(name: string): string | null;
+  toFetch(): Headers;
+}
+export const fetchHeaders = (h: Headers): RequestHeaders => ({ get: (name) => h.get(name), toFetch: () => h });
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
@@ -32,8 +43,8 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
  * space (X-Me-Space, or the space chosen at consent) becomes the caller's default space, and a
  * connection bound at consent becomes a restricted caller.
  */
-export async function authenticate(svc: Pick<Services, 'sql' | 'caches'>, verifiers: CredentialVerifiers, req: Request, audience: Audience): Promise<Caller> {
-  let caller = await credential(svc, verifiers, req, audience);
+export async function authenticate(svc: Pick<Services, 'sql' | 'caches'>, verifiers: CredentialVerifiers, headers: RequestHeaders, audience: Audience): Promise<Caller> {
+  let caller = await credential(svc, verifiers, headers, audience);
   if (caller.clientId && caller.clientId !== verifiers.firstPartyClientId) {
     // A disconnected application is refused within seconds, even with an unexpired JWT.
     const conn = await connection(svc, caller.principalId, caller.clientId);
@@ -42,12 +53,12 @@ export async function authenticate(svc: Pick<Services, 'sql' | 'caches'>, verifi
     // A connection bound at consent carries its boundary as a restriction, enforced like a restricted key's.
     if (conn.boundary) caller = { ...caller, restriction: [conn.boundary] };
   }
-  const headerSpace = req.headers.get('x-me-space');
+  const headerSpace = headers.get('x-me-space');
   return headerSpace ? { ...caller, defaultSpace: headerSpace } : caller;
 }
 
-async function credential(svc: Pick<Services, 'sql' | 'caches'>, verifiers: CredentialVerifiers, req: Request, audience: Audience): Promise<Caller> {
-  const header = req.headers.get('authorization');
+async function credential(svc: Pick<Services, 'sql' | 'caches'>, verifiers: CredentialVerifiers, headers: RequestHeaders, audience: Audience): Promise<Caller> {
+  const header = headers.get('authorization');
   if (header !== null) {
     const token = BEARER.exec(header)?.[1];
     if (!token) throw new AppError('UNAUTHORIZED', 'the Authorization header must be "Bearer <token>"', { reason: 'TOKEN_INVALID' });
@@ -58,7 +69,7 @@ async function credential(svc: Pick<Services, 'sql' | 'caches'>, verifiers: Cred
     return caller;
   }
   if (audience.cookies) {
-    const caller = await verifiers.cookie(req);
+    const caller = await verifiers.cookie(headers);
     if (caller) return caller;
   }
   throw new AppError('UNAUTHORIZED', 'sign in first: send "Authorization: Bearer <API key or access token>"', { reason: 'LOGIN_REQUIRED' });

@@ -101,14 +101,14 @@ export async function startAuth(svc: Services, config: ServerConfig, origin: str
     firstPartyClientId: CLI_CLIENT_ID,
     accessToken: async (token, audience) =>
       withPrincipal(await verifyAccessToken(token, { audience: audience.resource, allowUnbound: audience.unboundTokens })),
-    async cookie(req) {
-      const value = sessionCookie.exec(req.headers.get('cookie') ?? '')?.[1];
+    async cookie(headers) {
+      const value = sessionCookie.exec(headers.get('cookie') ?? '')?.[1];
       if (!value) return null;
-      checkCsrf(req, allowedOrigins);
+      checkCsrf(headers, allowedOrigins);
       const key = hashToken(value);
       const hit = sessions.get(key);
       if (hit) return hit;
-      const found = await auth.api.getSession({ headers: req.headers });
+      const found = await auth.api.getSession({ headers: headers.toFetch() });
       if (!found) return null;
       const { user } = found;
       const caller = await withPrincipal({

@@ -3,8 +3,8 @@ import { SCHEMA_VERSION } from '../../db/migrate.js';
 import type { Services } from '../context.js';
 import type { Audience, CredentialVerifiers } from '../auth/authenticate.js';
 import { classifyError } from '../util/pg-errors.js';
-import { bodyLimits, errorResponse, requestId, type EdgeEnv } from './edge.js';
-import { rpcRoute } from './rpc-route.js';
+import { bodyLimits, errorResponse, INTERNAL_ERROR_BODY, requestId, type EdgeEnv } from './edge.js';
+import { rpcRoute, type NodeRoute } from './rpc-route.js';
 import { version } from '../version.js';
 
 export interface AppOptions {
@@ -16,9 +16,16 @@ export interface AppOptions {
   extend?: (app: Hono<EdgeEnv>) => void;
 }
 
+/** What the HTTP server serves: the Hono app, and POST routes it hands Node's request directly. */
+export interface ServedApp {
+  hono: Hono<EdgeEnv>;
+  /** By exact path (no query string): the JSON-RPC endpoints, the API's hot path. */
+  postRoutes: ReadonlyMap<string, NodeRoute>;
+}
+
 const READY_WITHIN_MS = 1000;
 
-export function createApp(svc: Services, opts: AppOptions): Hono<EdgeEnv> {
+export function createApp(svc: Services, opts: AppOptions): ServedApp {
   const app = new Hono<EdgeEnv>();
   app.use('*', requestId, bodyLimits(opts.bodyLimit));
   app.get('/health', (c) => c.json({ ok: true }));
@@ -35,8 +42,6 @@ export function createApp(svc: Services, opts: AppOptions): Hono<EdgeEnv> {
     return c.json({ ok: false, error: `the database did not answer within ${READY_WITHIN_MS} ms` }, 503);
   });
   app.get('/api/v1/version', (c) => c.json({ version, schema: SCHEMA_VERSION }));
-  app.post('/api/v1/memory/rpc', rpcRoute(svc, 'memory', opts.verifiers, opts.apiAudience));
-  app.post('/api/v1/user/rpc', rpcRoute(svc, 'user', opts.verifiers, opts.apiAudience));
   opts.extend?.(app);
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
@@ -45,7 +50,9 @@ export function createApp(svc: Services, opts: AppOptions): Hono<EdgeEnv> {
     // with its meaning (503 + Retry-After for UNAVAILABLE), never 500.
     if (classifyError(err)) return errorResponse(c, err);
     svc.log.error('unhandled', { path: c.req.path, requestId: c.get('requestId'), error: String(err?.stack ?? err) });
-    return c.json({ error: 'internal error; it has been logged' }, 500);
+    return c.json(INTERNAL_ERROR_BODY, 500);
   });
-  return app;
+  const postRoutes = new Map((['memory', 'user'] as const).map((endpoint) =>
+    [`/api/v1/${endpoint}/rpc`, rpcRoute(svc, endpoint, opts.verifiers, opts.apiAudience, opts.bodyLimit)]));
+  return { hono: app, postRoutes };
 }

@@ -1,10 +1,9 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createAdaptorServer } from '@hono/node-server';
-import type { Hono } from 'hono';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { AppError } from '../../contracts/errors.js';
 import { rpcError } from '../rpc/jsonrpc.js';
 import { RETRY_AFTER_SECONDS } from '../util/pg-errors.js';
-import type { EdgeEnv } from './edge.js';
+import type { ServedApp } from './app.js';
 
 // The HTTP server's life: it listens before anything else starts (a busy port fails before the
 // database is opened or migrated), answers 503 while the app is not there yet, and drains on close.
@@ -13,7 +12,7 @@ export interface Listener {
   /** http://host:port, with the port actually bound (0 picks one). */
   url: string;
   /** Serves requests with this app from now on (and binds the port now if that was deferred). */
-  serve(app: Hono<EdgeEnv>): Promise<void>;
+  serve(app: ServedApp): Promise<void>;
   /**
    * Stops accepting, closes idle keep-alive connections, marks every response not yet sent (and any
    * request still arriving on an open connection) `Connection: close`, and resolves once the
@@ -25,6 +24,11 @@ export interface Listener {
   /** Destroys every connection (the shutdown deadline passed). */
   destroy(): void;
 }
+
+const pathOf = (url: string) => {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+};
 
 /** 503 with Retry-After, in the API's error envelope, while the server starts; /health (alive) is 200. */
 function starting(req: Request): Response {
@@ -40,10 +44,14 @@ function starting(req: Request): Response {
  * handed its share of connections while it can only answer 503.
  */
 export async function listen(host: string, port: number, opts: { untilServing?: { port: number } } = {}): Promise<Listener> {
-  let app: Hono<EdgeEnv> | undefined;
+  let app: ServedApp | undefined;
   let draining = false;
   const open = new Set<ServerResponse>();
-  const server = createAdaptorServer({ fetch: (req, env) => (app ? app.fetch(req, env) : starting(req)) }) as Server;
+  const viaHono = getRequestListener((req, env) => (app ? app.hono.fetch(req, env) : starting(req)));
+  const server = createServer((req, res) => {
+    const route = app && req.method === 'POST' ? app.postRoutes.get(pathOf(req.url!)) : undefined;
+    return route ? route(req, res) : viaHono(req, res);
+  });
   const bind = () => new Promise<void>((resolve, reject) => {
     server.once('error', reject); // a busy port (EADDRINUSE) rejects instead of crashing the process
     server.listen(port, host, resolve);

@@ -1,25 +1,79 @@
-import type { Context } from 'hono';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Endpoint } from '../../contracts/define.js';
 import type { Services } from '../context.js';
-import { authenticate, type Audience, type CredentialVerifiers } from '../auth/authenticate.js';
+import { authenticate, type Audience, type CredentialVerifiers, type RequestHeaders } from '../auth/authenticate.js';
 import { handleRpc } from '../rpc/jsonrpc.js';
-import { errorResponse, readJson, retryAfter, type EdgeEnv } from './edge.js';
+import { checkJsonType, edgeError, INTERNAL_ERROR_BODY, parseJson, requestIdFrom, retryAfterOf, tooLarge } from './edge.js';
+import { declaredTooLarge, readBody } from './read-body.js';
 
-/** POST /api/v1/<endpoint>/rpc: authenticate, parse, run the JSON-RPC request(s). */
-export function rpcRoute(svc: Services, endpoint: Endpoint, verifiers: CredentialVerifiers, audience: () => Audience) {
-  return async (c: Context<EdgeEnv>) => {
+/** A route served on Node's own request and response (server/http/listen.ts). */
+export type NodeRoute = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * POST /api/v1/<endpoint>/rpc: authenticate, parse, run the JSON-RPC request(s). Served on Node's
+ * request and response rather than through Hono: this is the API's hot path (a memory read is a
+ * cached key check and one query), and building a Fetch Request and Response for each call cost
+ * ~20 % of its CPU (bench/README.md, "get"). The edge is the same as every route's: request id,
+ * body limit (413 before reading when Content-Length says so), the same error envelope and statuses.
+ */
+export function rpcRoute(svc: Services, endpoint: Endpoint, verifiers: CredentialVerifiers, audience: () => Audience, bodyLimit: number): NodeRoute {
+  return (req, res) => {
+    const requestId = requestIdFrom(header(req, 'x-request-id') ?? undefined);
+    res.setHeader('x-request-id', requestId);
+    serve(req, res, requestId).catch((err) => {
+      svc.log.error('unhandled', { path: req.url, requestId, error: String(err?.stack ?? err) });
+      if (!res.headersSent) send(res, 500, INTERNAL_ERROR_BODY);
+      else res.destroy();
+    });
+  };
+
+  async function serve(req: IncomingMessage, res: ServerResponse, requestId: string) {
     let caller, body;
     try {
-      caller = await authenticate(svc, verifiers, c.req.raw, audience());
-      body = await readJson(c);
+      // The body limit comes first, as on every route: an oversized body is refused whoever sends it.
+      if (declaredTooLarge(req, bodyLimit)) throw tooLarge(bodyLimit, true);
+      const text = await readBody(req, bodyLimit);
+      caller = await authenticate(svc, verifiers, nodeHeaders(req), audience());
+      checkJsonType(header(req, 'content-type') ?? undefined);
+      body = parseJson(text);
     } catch (err) {
-      c.header('WWW-Authenticate', 'Bearer realm="memory-engine"');
-      return errorResponse(c, err);
+      const e = edgeError(err);
+      if (!e) throw err;
+      res.setHeader('www-authenticate', 'Bearer realm="memory-engine"');
+      // The rest of an oversized body is not waited for.
+      if (e.status === 413) res.setHeader('connection', 'close');
+      return send(res, e.status, e.body, e.retryAfter);
     }
-    const result = await handleRpc(svc, endpoint, caller, body, c.get('requestId'));
-    if (result === null) return c.body(null, 204);
+    const result = await handleRpc(svc, endpoint, caller, body, requestId);
+    if (result === null) return send(res, 204);
     // A call that failed because the database is away says when to retry, in the header too.
-    for (const r of Array.isArray(result) ? result : [result]) retryAfter(c, r.error);
-    return c.json(result);
-  };
+    let retryAfter: number | undefined;
+    for (const r of Array.isArray(result) ? result : [result]) retryAfter = retryAfterOf(r.error) ?? retryAfter;
+    send(res, 200, result, retryAfter);
+  }
 }
+
+function send(res: ServerResponse, status: number, body?: unknown, retryAfter?: number) {
+  if (retryAfter !== undefined) res.setHeader('retry-after', String(retryAfter));
+  if (body === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
+}
+
+const header = (req: IncomingMessage, name: string): string | null => {
+  const v = req.headers[name];
+  return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+};
+
+/** Node's headers as authenticate() reads them; Fetch Headers only for the cookie path. */
+const nodeHeaders = (req: IncomingMessage): RequestHeaders => ({
+  get: (name) => header(req, name),
+  toFetch() {
+    const h = new Headers();
+    for (let i = 0; i < req.rawHeaders.length; i += 2) h.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+    return h;
+  },
+});

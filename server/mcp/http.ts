@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { AppError } from '../../contracts/errors.js';
 import { createMcpServer } from '../../mcp/server.js';
-import { authenticate, type CredentialVerifiers } from '../auth/authenticate.js';
+import { authenticate, fetchHeaders, type CredentialVerifiers } from '../auth/authenticate.js';
 import type { Caller, Services } from '../context.js';
 import { errorResponse, readJson, type EdgeEnv } from '../http/edge.js';
 import { operations } from '../registry.js';
@@ -43,7 +43,7 @@ export function mountMcp(app: Hono<EdgeEnv>, svc: Services, opts: McpMountOption
     const u = resourceUrls(origin());
     let caller: Caller;
     try {
-      caller = await authenticate(svc, opts.verifiers, req, { resource: u.resource, cookies: false, unboundTokens: false });
+      caller = await authenticate(svc, opts.verifiers, fetchHeaders(req.headers), { resource: u.resource, cookies: false, unboundTokens: false });
     } catch (err) {
       const e = classifyError(err);
       if (e?.code === 'UNAUTHORIZED') {
