@@ -24,11 +24,12 @@ export async function keywordSearch(input: z.output<typeof memorySearch.input>, 
   // from ANDing the GiST tree index into the bitmap, which measured slower (see bench/README.md).
   const subtree = input.tree !== undefined && !input.exactTree;
   const filters = searchFilters(sql, subtree ? { ...input, tree: undefined } : input);
-  // Ranked among at most SEARCH_RANK_LIMIT matches (see above): `k` numbers them in the order found.
+  // Ranked among at most SEARCH_RANK_LIMIT matches (see above): `k` numbers them in the order found,
+  // and each is scored as it is found (carrying its tsvector to a later step copied it once more).
   const rows = await sql<(Hit & { more: boolean })[]>`
     with q as (select websearch_to_tsquery('english', ${query}) as q),
     candidates as (
-      select m.id, m.fts, row_number() over () as k
+      select m.id, ts_rank_cd(m.fts, q.q, 32) as score, row_number() over () as k
       from core.memory m, q
       where m.space_id = ${ctx.space.id} and m.fts @@ q.q ${filters}
         ${subtree && input.tree ? sql`and m.tree_ancestors @> array[hashtextextended(${input.tree}, 0)]` : sql``}
@@ -36,10 +37,9 @@ export async function keywordSearch(input: z.output<typeof memorySearch.input>, 
         and ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`m.tree`)}
       limit ${SEARCH_RANK_LIMIT + 1}),
     ranked as (
-      select c.id, ts_rank_cd(c.fts, q.q, 32) as score
-      from candidates c, q
+      select c.id, c.score from candidates c
       where c.k <= ${SEARCH_RANK_LIMIT}
-      order by score desc, c.id desc
+      order by c.score desc, c.id desc
       limit ${limit + 1} offset ${offset})
     select m.id, m.tree::text as tree, m.name, r.score::float8 as score,
       ts_headline('english', m.content, q.q, ${HEADLINE}) as snippet ${extraColumns(ctx, input.fields)},
