@@ -9,10 +9,13 @@ import { extraColumns, HEADLINE, page, type Hit, type Output } from './results.j
 /**
  * A ranked search scores every memory it ranks, and each costs a heap visit and a ts_rank_cd: a
  * single common word over a broad subtree matched ~2,000-6,600 of 100k memories in the bench, and
- * those queries made the p95 (SQL p50 1.5 ms, p95 18 ms on Postgres 15). Ranking at most this many
- * matches — the first found, in storage order — bounds that cost; a query with fewer matches is
- * ranked exactly as before, and one with more says so (`truncated`), so the caller can narrow it.
- * Measured choices (bench/README.md → "Broad searches"): 1000 kept p95 at 10× p50, 500 at 8×, 250 …
+ * those queries made the p95. Ranking at most SEARCH_RANK_LIMIT matches — the first found, in
+ * storage order — bounds that cost; a query with fewer matches is ranked exactly as before, and one
+ * with more says so (`truncated`), so the caller can narrow it. What is left of a broad query's cost
+ * is the GIN bitmap (built whole before the LIMIT stops anything: ~1-4.5 ms for the broadest) plus
+ * ~2-3.5 µs per candidate. Search SQL p95 at 100k, interleaved (bench/README.md → "Broad searches"):
+ * 500 → 3.89 ms on Postgres 15 (p50 1.01), 5.69 ms embedded (p50 1.56); 250 → 3.00 / 4.32 ms.
+ * 250 keeps the RPC p95 under 2.5× its p50 on both; it truncates 106 of the bench's 400 queries (500: 78).
  */
 export async function keywordSearch(input: z.output<typeof memorySearch.input>, ctx: OpContext, query: string): Promise<Output> {
   const sql = ctx.sql;
