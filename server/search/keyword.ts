@@ -15,7 +15,8 @@ import { extraColumns, HEADLINE, page, type Hit, type Output } from './results.j
  * is the GIN bitmap (built whole before the LIMIT stops anything: ~1-4.5 ms for the broadest) plus
  * ~2-3.5 µs per candidate. Search SQL p95 at 100k, interleaved (bench/README.md → "Broad searches"):
  * 500 → 3.89 ms on Postgres 15 (p50 1.01), 5.69 ms embedded (p50 1.56); 250 → 3.00 / 4.32 ms.
- * 250 keeps the RPC p95 under 2.5× its p50 on both; it truncates 106 of the bench's 400 queries (500: 78).
+ * With 250 the bench's RPC p95/p50 was 2.15× embedded and 2.24× on Postgres 15 (target 2.5×; 500
+ * gave 2.50× / 2.95×); it truncates 106 of the bench's 400 queries (500: 78).
  */
 export async function keywordSearch(input: z.output<typeof memorySearch.input>, ctx: OpContext, query: string): Promise<Output> {
   const sql = ctx.sql;
