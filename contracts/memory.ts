@@ -244,7 +244,7 @@ export const searchModes = ['auto', 'keyword', 'semantic', 'hybrid'] as const;
 export const searchFields = ['content', 'meta', 'temporal', 'createdBy', 'createdAt', 'updatedAt', 'version'] as const;
 
 /** A keyword search ranks at most this many matches (server/search/keyword.ts says why); more sets `truncated`. */
-export const SEARCH_RANK_LIMIT = 500;
+export const SEARCH_RANK_LIMIT = 250;
 
 export const memorySearch = defineContract({
   name: 'memory.search',

@@ -9,10 +9,14 @@ import { extraColumns, HEADLINE, page, type Hit, type Output } from './results.j
 /**
  * A ranked search scores every memory it ranks, and each costs a heap visit and a ts_rank_cd: a
  * single common word over a broad subtree matched ~2,000-6,600 of 100k memories in the bench, and
- * those queries made the p95 (SQL p50 1.5 ms, p95 18 ms on Postgres 15). Ranking at most this many
- * matches — the first found, in storage order — bounds that cost; a query with fewer matches is
- * ranked exactly as before, and one with more says so (`truncated`), so the caller can narrow it.
- * Measured choices (bench/README.md → "Broad searches"): 1000 kept p95 at 10× p50, 500 at 8×, 250 …
+ * those queries made the p95. Ranking at most SEARCH_RANK_LIMIT matches — the first found, in
+ * storage order — bounds that cost; a query with fewer matches is ranked exactly as before, and one
+ * with more says so (`truncated`), so the caller can narrow it. What is left of a broad query's cost
+ * is the GIN bitmap (built whole before the LIMIT stops anything: ~1-4.5 ms for the broadest) plus
+ * ~2-3.5 µs per candidate. Search SQL p95 at 100k, interleaved (bench/README.md → "Broad searches"):
+ * 500 → 3.89 ms on Postgres 15 (p50 1.01), 5.69 ms embedded (p50 1.56); 250 → 3.00 / 4.32 ms.
+ * With 250 the bench's RPC p95/p50 was 2.15× embedded and 2.24× on Postgres 15 (target 2.5×; 500
+ * gave 2.50× / 2.95×); it truncates 106 of the bench's 400 queries (500: 78).
  */
 export async function keywordSearch(input: z.output<typeof memorySearch.input>, ctx: OpContext, query: string): Promise<Output> {
   const sql = ctx.sql;
@@ -24,11 +28,12 @@ export async function keywordSearch(input: z.output<typeof memorySearch.input>, 
   // from ANDing the GiST tree index into the bitmap, which measured slower (see bench/README.md).
   const subtree = input.tree !== undefined && !input.exactTree;
   const filters = searchFilters(sql, subtree ? { ...input, tree: undefined } : input);
-  // Ranked among at most SEARCH_RANK_LIMIT matches (see above): `k` numbers them in the order found.
+  // Ranked among at most SEARCH_RANK_LIMIT matches (see above): `k` numbers them in the order found,
+  // and each is scored as it is found (carrying its tsvector to a later step copied it once more).
   const rows = await sql<(Hit & { more: boolean })[]>`
     with q as (select websearch_to_tsquery('english', ${query}) as q),
     candidates as (
-      select m.id, m.fts, row_number() over () as k
+      select m.id, ts_rank_cd(m.fts, q.q, 32) as score, row_number() over () as k
       from core.memory m, q
       where m.space_id = ${ctx.space.id} and m.fts @@ q.q ${filters}
         ${subtree && input.tree ? sql`and m.tree_ancestors @> array[hashtextextended(${input.tree}, 0)]` : sql``}
@@ -36,10 +41,9 @@ export async function keywordSearch(input: z.output<typeof memorySearch.input>, 
         and ${canAccess(sql, ctx.caller, ctx.space.id, 1, sql`m.tree`)}
       limit ${SEARCH_RANK_LIMIT + 1}),
     ranked as (
-      select c.id, ts_rank_cd(c.fts, q.q, 32) as score
-      from candidates c, q
+      select c.id, c.score from candidates c
       where c.k <= ${SEARCH_RANK_LIMIT}
-      order by score desc, c.id desc
+      order by c.score desc, c.id desc
       limit ${limit + 1} offset ${offset})
     select m.id, m.tree::text as tree, m.name, r.score::float8 as score,
       ts_headline('english', m.content, q.q, ${HEADLINE}) as snippet ${extraColumns(ctx, input.fields)},
