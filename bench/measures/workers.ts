@@ -10,6 +10,7 @@ import { runLoad } from '../harness/load.js';
 import { type BenchContext, type Measure } from './types.js';
 
 const CONCURRENCY = 32;
+const ROUNDS = 2;
 
 const freePort = () => new Promise<number>((resolve) => {
   const s = createServer().listen(0, '127.0.0.1', () => {
@@ -91,13 +92,19 @@ export const workers: Measure = {
     if (target.kind !== 'server') return; // the embedded database is one process
     const rows = await target.db.sql<{ id: string }[]>`select id from core.memory order by md5(id::text) limit 1000`;
     const bodies = rows.map((r) => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'memory.get', params: { id: r.id } }));
-    const one = await measureWorkers(target.db.url!, target.key, bodies, 1, quick);
-    const two = await measureWorkers(target.db.url!, target.key, bodies, 2, quick);
+    // Alternated, best of ROUNDS each: other load on the machine only ever slows a run down, and
+    // one run of each swung the ratio between 0.89 and 1.11 on a quiet 2-core machine.
+    const runs: Record<1 | 2, Awaited<ReturnType<typeof measureWorkers>>[]> = { 1: [], 2: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const n of [1, 2] as const) runs[n].push(await measureWorkers(target.db.url!, target.key, bodies, n, quick));
+    }
+    const best = (n: 1 | 2) => runs[n].reduce((a, b) => (b.rps > a.rps ? b : a));
+    const [one, two] = [best(1), best(2)];
     const errors = (r: typeof one) => (r.errors ? `, ${r.errors} ERRORS: ${r.firstError}` : '');
     for (const [n, r] of [[1, one], [2, two]] as const) {
       report.add({
         db: target.label, metric: `memory.get, ME_WORKERS=${n}`, value: r.rps, unit: 'req/s',
-        note: `npm start in its own process, ${CONCURRENCY} keep-alive clients, ${r.seconds.toFixed(0)} s; ≈${r.cpuPerReq.toFixed(0)} µs CPU/req over all server processes${errors(r)}`,
+        note: `best of ${ROUNDS} (${runs[n].map((x) => x.rps.toFixed(0)).join(', ')}); npm start in its own process, ${CONCURRENCY} keep-alive clients, ${r.seconds.toFixed(0)} s; ≈${r.cpuPerReq.toFixed(0)} µs CPU/req over all server processes${errors(r)}`,
       });
     }
     report.add({

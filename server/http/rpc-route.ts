@@ -19,15 +19,15 @@ export type NodeRoute = (req: IncomingMessage, res: ServerResponse) => void;
 export function rpcRoute(svc: Services, endpoint: Endpoint, verifiers: CredentialVerifiers, audience: () => Audience, bodyLimit: number): NodeRoute {
   return (req, res) => {
     const requestId = requestIdFrom(header(req, 'x-request-id') ?? undefined);
-    res.setHeader('x-request-id', requestId);
     serve(req, res, requestId).catch((err) => {
       svc.log.error('unhandled', { path: req.url, requestId, error: String(err?.stack ?? err) });
-      if (!res.headersSent) send(res, 500, INTERNAL_ERROR_BODY);
+      if (!res.headersSent) send(res, 500, { 'x-request-id': requestId }, INTERNAL_ERROR_BODY);
       else res.destroy();
     });
   };
 
   async function serve(req: IncomingMessage, res: ServerResponse, requestId: string) {
+    const headers: Record<string, string> = { 'x-request-id': requestId };
     let caller, body;
     try {
       // The body limit comes first, as on every route: an oversized body is refused whoever sends it.
@@ -39,28 +39,37 @@ export function rpcRoute(svc: Services, endpoint: Endpoint, verifiers: Credentia
     } catch (err) {
       const e = edgeError(err);
       if (!e) throw err;
-      res.setHeader('www-authenticate', 'Bearer realm="memory-engine"');
+      headers['www-authenticate'] = 'Bearer realm="memory-engine"';
       // The rest of an oversized body is not waited for.
-      if (e.status === 413) res.setHeader('connection', 'close');
-      return send(res, e.status, e.body, e.retryAfter);
+      if (e.status === 413) headers.connection = 'close';
+      if (e.retryAfter !== undefined) headers['retry-after'] = String(e.retryAfter);
+      return send(res, e.status, headers, e.body);
     }
     const result = await handleRpc(svc, endpoint, caller, body, requestId);
-    if (result === null) return send(res, 204);
+    if (result === null) return send(res, 204, headers);
     // A call that failed because the database is away says when to retry, in the header too.
-    let retryAfter: number | undefined;
-    for (const r of Array.isArray(result) ? result : [result]) retryAfter = retryAfterOf(r.error) ?? retryAfter;
-    send(res, 200, result, retryAfter);
+    for (const r of Array.isArray(result) ? result : [result]) {
+      const seconds = retryAfterOf(r.error);
+      if (seconds !== undefined) headers['retry-after'] = String(seconds);
+    }
+    send(res, 200, headers, result);
   }
 }
 
-function send(res: ServerResponse, status: number, body?: unknown, retryAfter?: number) {
-  if (retryAfter !== undefined) res.setHeader('retry-after', String(retryAfter));
+/**
+ * Every header goes in writeHead's object: a header set before with setHeader() puts Node's
+ * writeHead on its slow path (each one re-validated and merged); the drain's Connection: close
+ * (server/http/listen.ts) is the one exception.
+ */
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body?: unknown) {
   if (body === undefined) {
-    res.writeHead(status).end();
+    res.writeHead(status, headers).end();
     return;
   }
   const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
+  headers['content-type'] = 'application/json';
+  headers['content-length'] = String(Buffer.byteLength(json));
+  res.writeHead(status, headers).end(json);
 }
 
 const header = (req: IncomingMessage, name: string): string | null => {
