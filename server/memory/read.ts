@@ -9,14 +9,23 @@ import { memoryColumns, toMemory, type MemoryRow } from './row.js';
 // A memory the caller may not read is reported exactly like one that does not exist, so
 // probing ids or paths reveals nothing.
 
-/** The content window a get asked for: `maxChars` from `offset`, never splitting a UTF-16 surrogate pair. */
+/**
+ * The content window a get asked for: `maxChars` from `offset`, never splitting a UTF-16 surrogate
+ * pair. Fills in `m` itself (a memory just mapped from its row) rather than copying it: this is
+ * every read's path.
+ */
 export function windowed(m: Memory, w: { maxChars?: number; offset?: number }) {
   const total = m.content.length;
   let start = Math.min(w.offset ?? 0, total);
   if (start > 0 && isLowSurrogate(m.content.charCodeAt(start))) start--;
   let end = w.maxChars === undefined ? total : Math.min(total, start + w.maxChars);
   if (end < total && end > start && isLowSurrogate(m.content.charCodeAt(end))) end--;
-  return { ...m, content: m.content.slice(start, end), totalChars: total, offset: start, truncated: start > 0 || end < total };
+  const out = m as Memory & { totalChars: number; offset: number; truncated: boolean };
+  if (start > 0 || end < total) out.content = m.content.slice(start, end);
+  out.totalChars = total;
+  out.offset = start;
+  out.truncated = start > 0 || end < total;
+  return out;
 }
 const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
 

@@ -53,16 +53,18 @@ async function one(svc: Services, endpoint: Contract['endpoint'], caller: Caller
 }
 
 /** Handles a parsed JSON-RPC body (a request or a batch). Returns null when only notifications. */
-export async function handleRpc(svc: Services, endpoint: Contract['endpoint'], caller: Caller, body: unknown, requestId: string = randomUUID()) {
-  if (Array.isArray(body)) {
-    if (body.length === 0) return rpcError(null, invalid('an empty batch'), () => {});
-    if (body.length > MAX_BATCH_REQUESTS) return rpcError(null, invalid(`a batch holds at most ${MAX_BATCH_REQUESTS} requests`), () => {});
-    const out: RpcResponse[] = [];
-    for (const req of body) {
-      const res = await one(svc, endpoint, caller, req, requestId);
-      if (res) out.push(res);
-    }
-    return out.length ? out : null;
+export function handleRpc(svc: Services, endpoint: Contract['endpoint'], caller: Caller, body: unknown, requestId: string = randomUUID()): Promise<RpcResponse | RpcResponse[] | null> {
+  // A single request (nearly every call) is one() itself, without another async frame around it.
+  return Array.isArray(body) ? batch(svc, endpoint, caller, body, requestId) : one(svc, endpoint, caller, body, requestId);
+}
+
+async function batch(svc: Services, endpoint: Contract['endpoint'], caller: Caller, body: unknown[], requestId: string) {
+  if (body.length === 0) return rpcError(null, invalid('an empty batch'), () => {});
+  if (body.length > MAX_BATCH_REQUESTS) return rpcError(null, invalid(`a batch holds at most ${MAX_BATCH_REQUESTS} requests`), () => {});
+  const out: RpcResponse[] = [];
+  for (const req of body) {
+    const res = await one(svc, endpoint, caller, req, requestId);
+    if (res) out.push(res);
   }
-  return one(svc, endpoint, caller, body, requestId);
+  return out.length ? out : null;
 }
