@@ -3,7 +3,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
-import { PLAYBOOK } from './playbook.js';
+import { serverIdentity } from './identity.js';
 import { renderResult, shapeResult } from './render.js';
 import type { ToolEntry } from './tools.js';
 
@@ -36,10 +36,8 @@ const validator: jsonSchemaValidator = {
 /** An MCP server exposing the registry's tools; one per request (stateless HTTP) or per process (stdio). */
 export function createMcpServer(version: string, run: ToolExecutor, classify: ClassifyError, onInternal: (tool: string, err: unknown) => void, more?: { instructions?: string }): Server {
   // The playbook is the instructions; a project binding (`me init`) adds where this project's memories live.
-  const instructions = more?.instructions ? `${PLAYBOOK}\n\n${more.instructions}` : PLAYBOOK;
-  const server = new Server({ name: 'memory-engine', title: 'Memory Engine', version }, {
-    capabilities: { tools: { listChanged: false } }, instructions, jsonSchemaValidator: validator,
-  });
+  const { serverInfo, capabilities, instructions } = serverIdentity(version, more?.instructions);
+  const server = new Server(serverInfo, { capabilities, instructions, jsonSchemaValidator: validator });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: (await tools()).toolEntries().map((e) => e.tool) }));
   server.setRequestHandler(CallToolRequestSchema, async (req): Promise<CallToolResult> => {
     const entry = (await tools()).findTool(req.params.name);

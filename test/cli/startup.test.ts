@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,17 +36,19 @@ describe('me --version start-up', () => {
 });
 
 // Issue 14: `me mcp` answers `initialize` within 2.5× `node -e 0` (bench: mcp-stdio) by loading only
-// the MCP SDK's server and the client: not clipanion and the command specs, not Ajv (patched out of
-// the SDK's static imports), not the contracts (the tool list loads at tools/list).
+// what that answer needs: not clipanion and the command specs, not Ajv (patched out of the SDK's
+// static imports), not the contracts (the tool list loads at tools/list), and without waiting for
+// the MCP SDK, which loads meanwhile (cli/mcp/early-initialize.ts; its zod schemas took ~40 ms).
 describe('me mcp start-up', () => {
-  it('answers initialize without loading clipanion, Ajv, YAML or the contracts', async () => {
+  it('answers initialize without loading clipanion, Ajv, YAML or the contracts, and without waiting for the MCP SDK', async () => {
     ensureBuilt();
     const dir = mkdtempSync(join(tmpdir(), 'me-trace-'));
     const trace = join(dir, 'imports.txt');
     writeFileSync(trace, '');
     try {
       const child = spawn(process.execPath, ['--import', join(import.meta.dirname, '../support/import-trace.mjs'), BIN, 'mcp', '--server', 'http://127.0.0.1:9'], {
-        env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_CACHE_HOME: join(dir, 'cache'), ME_API_KEY: 'me.abcdefabcdef.' + 'x'.repeat(43), ME_IMPORT_TRACE: trace },
+        env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_CACHE_HOME: join(dir, 'cache'), ME_API_KEY: 'me.abcdefabcdef.' + 'x'.repeat(43), ME_IMPORT_TRACE: trace,
+          ME_IMPORT_HOLD: '@modelcontextprotocol/sdk/dist/esm/types.js', ME_IMPORT_HOLD_MS: '5000' },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       const answer = await new Promise<string>((resolve, reject) => {
@@ -55,10 +58,13 @@ describe('me mcp start-up', () => {
         child.on('close', (code) => reject(new Error(`me mcp exited ${code} before answering`)));
         child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } }) + '\n');
       });
-      child.kill();
       assert.equal(JSON.parse(answer).result.serverInfo.name, 'memory-engine');
       const loaded = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
-      assert.ok(loaded.some((u) => u.includes('@modelcontextprotocol/sdk/dist/esm/server/')), 'the trace saw the SDK load');
+      // The SDK's protocol module is held for 5 s: an answer that waited for the SDK comes after it.
+      assert.deepEqual(loaded.filter((u) => u.startsWith('released ')), [], 'initialize was answered only once the SDK had loaded');
+      // …and the SDK does load meanwhile (the hold was real).
+      while (!readFileSync(trace, 'utf8').includes('released ')) await delay(100);
+      child.kill();
       const unwanted = loaded.filter((u) => /node_modules\/(ajv|ajv-formats|clipanion|yaml)\/|\/dist\/contracts\/|\/dist\/cli\/(app|commands|spec\/derive)/.test(u));
       assert.deepEqual(unwanted, []);
     } finally {

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { spawn } from 'node:child_process';
+import { EARLY_PROTOCOL_VERSIONS } from '../../cli/mcp/early-initialize.js';
 import { PLAYBOOK } from '../../mcp/playbook.js';
 import { forgetApiKey, mintApiKey } from '../../server/auth/api-keys.js';
 import { BIN, ensureBuilt, me, meJson, sandbox } from '../cli/support.js';
@@ -19,6 +22,33 @@ async function stdioClient(env: Record<string, string>) {
   transport.stderr?.on('data', (d) => (stderr += d));
   await client.connect(transport);
   return { client, stderr: () => stderr };
+}
+
+/** `me mcp <args>`: sends initialize, then a ping, and returns the initialize answer once the ping is answered (the SDK has it by then). */
+async function rawInitialize(args: string[], protocolVersion: string) {
+  const child = spawn(process.execPath, [BIN, 'mcp', ...args], { env: { ...box.env, PATH: process.env.PATH!, ME_SERVER: s.url, ME_API_KEY: s.key }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const lines: any[] = [];
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      for (let i = out.indexOf('\n'); i >= 0; i = out.indexOf('\n')) {
+        lines.push(JSON.parse(out.slice(0, i)));
+        out = out.slice(i + 1);
+      }
+      if (lines.some((l) => l.id === 2)) resolve();
+    });
+    child.on('close', (code) => reject(new Error(`me mcp exited ${code}: ${stderr}`)));
+    const send = (m: object) => child.stdin.write(JSON.stringify(m) + '\n');
+    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion, capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    send({ jsonrpc: '2.0', id: 2, method: 'ping' });
+  });
+  child.kill();
+  assert.equal(lines.filter((l) => l.id === 1).length, 1, 'exactly one answer to initialize');
+  return { answer: lines.find((l) => l.id === 1), stderr };
 }
 
 before(async () => {
@@ -51,9 +81,24 @@ describe('me mcp (stdio)', () => {
       const ctx = await client.callTool({ name: 'me_context', arguments: {} });
       assert.equal((ctx.structuredContent as any).credential, 'apiKey');
       assert.match(stderr(), /serving Memory Engine tools from/);
+      // initialize was answered before the SDK loaded; the SDK's own answer, compared and dropped, was the same.
+      assert.doesNotMatch(stderr(), /differs from the SDK/);
     } finally {
       await client.close();
     }
+  });
+
+  it("the early initialize answer is the SDK's, with a project binding too; other versions are the SDK's to negotiate", async () => {
+    assert.ok(EARLY_PROTOCOL_VERSIONS.every((v) => SUPPORTED_PROTOCOL_VERSIONS.includes(v)), 'answered early only for versions the SDK supports');
+    const bound = await rawInitialize(['--tree', '/projects/x'], '2025-06-18');
+    assert.equal(bound.answer.result.protocolVersion, '2025-06-18');
+    assert.match(bound.answer.result.instructions, /This project's memories live under \/projects\/x/);
+    assert.equal(bound.answer.result.serverInfo.name, 'memory-engine');
+    assert.doesNotMatch(bound.stderr, /differs from the SDK/);
+    const old = await rawInitialize([], '2024-10-07'); // supported by the SDK, not answered early
+    assert.equal(old.answer.result.protocolVersion, '2024-10-07');
+    const unknown = await rawInitialize([], '1999-01-01');
+    assert.equal(unknown.answer.result.protocolVersion, LATEST_PROTOCOL_VERSION);
   });
 
   it('a revoked key gives the agent an UNAUTHORIZED tool result, not a crash', async () => {
