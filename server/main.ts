@@ -35,15 +35,34 @@ const { clusterRole } = await import('./cluster.js');
 const role = await clusterRole(config);
 const { startServer } = await import('./start.js');
 const { mountOwnerLinkMinter, publishOwnerLinkSecret } = await import('./auth/owner-link.js');
+const { classifyError } = await import('./util/pg-errors.js');
+// A database call whose caller stopped waiting (e.g. a start-up step cut off by an outage) must not
+// take the process down with it: the outage is answered as UNAVAILABLE where someone does wait.
+process.on('unhandledRejection', (err) => {
+  if (classifyError(err)?.code === 'UNAVAILABLE') {
+    process.stderr.write(`warning: a database call nobody was waiting for failed: ${String((err as Error)?.message ?? err)}\n`);
+    return;
+  }
+  throw err;
+});
 let server: RunningServer;
 const secret = role.ownerLinkSecret;
-try {
-  server = await startServer(config, {
-    ...(role.listenWhenReady ? { listenWhenReady: role.listenWhenReady } : {}),
-    extend: (app) => mountOwnerLinkMinter(app, secret, () => server.auth.ownerSignInLink()),
-  });
-} catch (err) {
-  fail(startupProblem(err, config));
+for (let waited = false; ;) {
+  try {
+    server = await startServer(config, {
+      ...(role.listenWhenReady ? { listenWhenReady: role.listenWhenReady } : {}),
+      extend: (app) => mountOwnerLinkMinter(app, secret, () => server.auth.ownerSignInLink()),
+    });
+    break;
+  } catch (err) {
+    // A cluster worker after the first start (another worker already served, or this one replaces
+    // one that died) waits out a database outage instead of exiting: its port is not bound until it
+    // serves, and exiting would make the primary give up on the whole server after six tries.
+    if (!role.listenWhenReady || classifyError(err)?.code !== 'UNAVAILABLE') fail(startupProblem(err, config));
+    if (!waited) process.stderr.write(`worker waiting for the database: ${String((err as Error)?.message ?? err)}\n`);
+    waited = true;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 role.ready(server.url);
 // `me serve --owner-link` finds this server and proves access to its data dir with this file.

@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Database } from '../../db/connect.js';
 import { BIN, ensureBuilt, me, meJson, sandbox } from '../cli/support.js';
+import { setTimeout as delay } from 'node:timers/promises';
 import { freshDatabase } from '../support/db.js';
+import { createCluster, haveClusterBinaries } from '../support/pg-cluster.js';
+import { spawnServer } from '../support/server-process.js';
 
 // ME_WORKERS: `me serve` on server Postgres as a primary and worker processes sharing one port
 // (server/cluster.ts). The first start happens once; every worker serves; SIGTERM stops them all.
@@ -108,5 +111,37 @@ describe('ME_WORKERS', () => {
       for (const pid of workers) assert.equal(existsSync(`/proc/${pid}`), false, `worker ${pid} exited`);
     }
     assert.equal(existsSync(join(dataDir, 'owner-link.json')), false, 'the minting secret goes with the server');
+  });
+});
+
+// Found in the full suite (outage.test): a worker still starting when Postgres went away died, its
+// replacements died at start (the database refused them), and after six the primary stopped the
+// whole server, healthy worker included. A worker after the first now waits for the database.
+describe('ME_WORKERS during a database outage', () => {
+  it('a worker that dies while Postgres is down is replaced once it is back; the server never gives up', { skip: (!onServer || !haveClusterBinaries()) && 'server Postgres binaries and TEST_DATABASE_URL only' }, async () => {
+    const pg = await createCluster();
+    const server = spawnServer({ DATABASE_URL: pg.url, ME_WORKERS: '2' });
+    try {
+      const { url } = await server.listening;
+      while (children(server.child.pid!).length < 2) await delay(100);
+      for (let ok = 0; ok < 8;) ok = (await freshConnectionStatus(`${url}/ready`)) === 200 ? ok + 1 : 0; // both serving
+      await pg.stop();
+      process.kill(children(server.child.pid!).at(-1)!, 'SIGKILL');
+      // Before: six replacements died within ~15 s and the primary exited 1.
+      const exited = await Promise.race([server.exited.then(() => true), delay(15_000).then(() => false)]);
+      assert.equal(exited, false, `the server stopped during the outage:\n${server.stderr().slice(-2000)}`);
+      assert.match(server.stderr(), /worker waiting for the database/);
+      await pg.start();
+      // Both workers serve again: every new connection (handed round-robin) is answered 200.
+      let inARow = 0;
+      for (const deadline = Date.now() + 30_000; inARow < 8 && Date.now() < deadline;) {
+        inARow = (await freshConnectionStatus(`${url}/ready`)) === 200 ? inARow + 1 : 0;
+        if (!inARow) await delay(200);
+      }
+      assert.equal(inARow, 8, `not every worker serves after the outage:\n${server.stderr().slice(-2000)}`);
+    } finally {
+      await server.cleanup();
+      await pg.remove();
+    }
   });
 });
