@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit as streamingBodyLimit } from 'hono/body-limit';
+import { declaredLength } from './read-body.js';
 
 /**
  * Hono's bodyLimit, with a fast path: when the request declares its Content-Length (nearly
@@ -11,10 +12,8 @@ import { bodyLimit as streamingBodyLimit } from 'hono/body-limit';
 export function bodyLimit(opts: { maxSize: number; onError: (c: Context) => Response | Promise<Response> }): MiddlewareHandler {
   const streaming = streamingBodyLimit(opts);
   return async (c, next) => {
-    const length = c.req.header('content-length');
-    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
-      return parseInt(length || '0', 10) > opts.maxSize ? opts.onError(c) : next();
-    }
+    const length = declaredLength(c.req.header('content-length'), c.req.header('transfer-encoding'));
+    if (length !== undefined) return length > opts.maxSize ? opts.onError(c) : next();
     return streaming(c, next);
   };
 }

@@ -30,8 +30,8 @@ type Tracked = ServerResponse & { [slot]?: number };
 
 /**
  * The responses not closed yet, in an array that removes by swapping with the last: a Set of
- * ServerResponse objects (a hash per response) cost ~20 µs of CPU per request (bench/README.md,
- * "get"), a tenth of a memory.get.
+ * ServerResponse objects (a hash per response) cost ~10-20 µs of CPU per request (bench/README.md,
+ * "get"), about a tenth of a memory.get.
  */
 class OpenResponses {
   private list: Tracked[] = [];

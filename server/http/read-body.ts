@@ -2,10 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import { AppError } from '../../contracts/errors.js';
 import { tooLarge } from './edge.js';
 
-/** Whether the request's Content-Length alone is over `max` (checked before anything is read). */
-export function declaredTooLarge(req: IncomingMessage, max: number): boolean {
-  const length = req.headers['content-length'];
-  return length !== undefined && req.headers['transfer-encoding'] === undefined && parseInt(length || '0', 10) > max;
+/**
+ * The body size a request declares (Content-Length, not chunked), checked before anything is read;
+ * undefined when a chunked body says its size only as it comes.
+ */
+export function declaredLength(contentLength: string | undefined, transferEncoding: string | undefined): number | undefined {
+  return contentLength !== undefined && transferEncoding === undefined ? parseInt(contentLength || '0', 10) : undefined;
 }
 
 /**
