@@ -1,6 +1,13 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit as streamingBodyLimit } from 'hono/body-limit';
-import { declaredLength } from './read-body.js';
+
+/**
+ * The body size a request declares (Content-Length, not chunked), checked before anything is read;
+ * undefined when a chunked body says its size only as it comes.
+ */
+export function declaredLength(contentLength: string | undefined, transferEncoding: string | undefined): number | undefined {
+  return contentLength !== undefined && transferEncoding === undefined ? parseInt(contentLength || '0', 10) : undefined;
+}
 
 /**
  * Hono's bodyLimit, with a fast path: when the request declares its Content-Length (nearly

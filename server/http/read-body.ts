@@ -3,14 +3,6 @@ import { AppError } from '../../contracts/errors.js';
 import { tooLarge } from './edge.js';
 
 /**
- * The body size a request declares (Content-Length, not chunked), checked before anything is read;
- * undefined when a chunked body says its size only as it comes.
- */
-export function declaredLength(contentLength: string | undefined, transferEncoding: string | undefined): number | undefined {
-  return contentLength !== undefined && transferEncoding === undefined ? parseInt(contentLength || '0', 10) : undefined;
-}
-
-/**
  * A request body as text, buffering at most `max` bytes: past that (a chunked body says its size
  * only as it comes) it rejects with 413's error at once and stops reading.
  */

@@ -4,7 +4,8 @@ import type { Services } from '../context.js';
 import { authenticate, type Audience, type CredentialVerifiers, type RequestHeaders } from '../auth/authenticate.js';
 import { handleRpc } from '../rpc/jsonrpc.js';
 import { checkJsonType, edgeError, INTERNAL_ERROR_BODY, parseJson, requestIdFrom, retryAfterOf, tooLarge } from './edge.js';
-import { declaredLength, readBody } from './read-body.js';
+import { declaredLength } from './body-limit.js';
+import { readBody } from './read-body.js';
 
 /** A route served on Node's own request and response (server/http/listen.ts). */
 export type NodeRoute = (req: IncomingMessage, res: ServerResponse) => void;
