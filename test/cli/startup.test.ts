@@ -1,37 +1,39 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { BIN, ensureBuilt } from './support.js';
 
-// Issue 13's bound: `me --version` stays within 1.5× of `node -e 0` (it must not load the command
-// machinery). Samples alternate so both see the same machine load; the medians are compared. A
-// regression that loads clipanion or zod at start is 2.5× or more here.
-function time(args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t = performance.now();
-    const child = spawn(process.execPath, args, { stdio: 'ignore' });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(performance.now() - t) : reject(new Error(`node ${args.join(' ')} exited ${code}`))));
-  });
+// Issue 13: `me --version` answers within 1.5× of `node -e 0` because it loads nothing but the binary
+// itself: no clipanion, zod, client or command specs (a regression that loads them is 2.5× or more).
+// The ratio is measured by `npm run bench` (cli-startup); a test asserts what the process loads,
+// which does not depend on how busy the machine is.
+function traceImports(args: string[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'me-trace-'));
+  const trace = join(dir, 'imports.txt');
+  writeFileSync(trace, '');
+  try {
+    const run = spawnSync(process.execPath, ['--import', join(import.meta.dirname, '../support/import-trace.mjs'), BIN, ...args], {
+      env: { ...process.env, HOME: dir, ME_IMPORT_TRACE: trace }, encoding: 'utf8',
+    });
+    assert.equal(run.status, 0, run.stderr);
+    return readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 describe('me --version start-up', () => {
-  it('takes at most 1.5× as long as `node -e 0`', async (t) => {
+  it('loads only the binary and Node built-ins', () => {
     ensureBuilt();
-    const node: number[] = [];
-    const me: number[] = [];
-    for (let i = 0; i < 15; i++) {
-      node.push(await time(['-e', '0']));
-      me.push(await time([BIN, '--version']));
+    for (const flag of ['--version', '-v']) {
+      const loaded = traceImports([flag]).filter((u) => !u.startsWith('node:'));
+      assert.deepEqual(loaded, [pathToFileURL(BIN).href], `me ${flag} loaded more than the binary`);
     }
-    const ratio = median(me) / median(node);
-    t.diagnostic(`me --version ${median(me).toFixed(0)} ms, node -e 0 ${median(node).toFixed(0)} ms: ${ratio.toFixed(2)}×`);
-    assert.ok(ratio <= 1.5, `me --version took ${ratio.toFixed(2)}× node -e 0 (medians ${median(me).toFixed(0)} / ${median(node).toFixed(0)} ms)`);
   });
 });
 
