@@ -4,6 +4,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ensureBuilt, sandbox } from './support.js';
+import { databaseIndependent } from '../support/suites.js';
 
 // The credential store and the cross-process lock, exercised in separate Node processes running the
 // compiled modules (the way concurrent `me` invocations use them).
@@ -20,7 +21,7 @@ function node(script: string, env: Record<string, string>): Promise<{ code: numb
   });
 }
 
-describe('credentials', () => {
+describe('credentials', { skip: databaseIndependent }, () => {
   const box = sandbox();
   after(() => box.cleanup());
 

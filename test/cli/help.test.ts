@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { me, sandbox } from './support.js';
+import { databaseIndependent } from '../support/suites.js';
 
 // Every command documents itself: `me <command> --help` shows a description and at least one example.
-describe('me --help', () => {
+describe('me --help', { skip: databaseIndependent }, () => {
   it('lists every command, and each one has help with an example', async () => {
     const box = sandbox();
     try {

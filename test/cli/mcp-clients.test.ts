@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { parse as parseToml } from 'smol-toml';
 import { BIN, me, meJson, sandbox } from './support.js';
+import { databaseIndependent } from '../support/suites.js';
 
 // `me mcp install|uninstall <client>` for every client that keeps a config file, each read back with
 // a real parser for its format (TOML for Codex; JSON with comments where the client allows them).
@@ -96,7 +97,7 @@ const cases: Case[] = [
   },
 ];
 
-describe('me mcp install / uninstall for each client', () => {
+describe('me mcp install / uninstall for each client', { skip: databaseIndependent }, () => {
   for (const c of cases) {
     it(`${c.client}: merges into its own format, idempotent, --dry-run, uninstall keeps the rest`, async () => {
       const file = c.file();

@@ -5,9 +5,10 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { BIN, ensureBuilt, me, meJson, sandbox } from './support.js';
+import { databaseIndependent } from '../support/suites.js';
 
 // `me serve` runs the real server on the embedded database; the first start prints an API key.
-describe('me serve', () => {
+describe('me serve', { skip: databaseIndependent }, () => {
   const box = sandbox();
   after(() => box.cleanup());
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { BIN, ensureBuilt } from './support.js';
+import { databaseIndependent } from '../support/suites.js';
 
 // Issue 13: `me --version` answers within 1.5× of `node -e 0` because it loads nothing but the binary
 // itself: no clipanion, zod, client or command specs (a regression that loads them is 2.5× or more).
@@ -27,7 +28,7 @@ function traceImports(args: string[]): string[] {
   }
 }
 
-describe('me --version start-up', () => {
+describe('me --version start-up', { skip: databaseIndependent }, () => {
   it('loads only the binary and Node built-ins', () => {
     ensureBuilt();
     for (const flag of ['--version', '-v']) {
@@ -41,7 +42,7 @@ describe('me --version start-up', () => {
 // what that answer needs: not clipanion and the command specs, not Ajv (patched out of the SDK's
 // static imports), not the contracts (the tool list loads at tools/list), and without waiting for
 // the MCP SDK, which loads meanwhile (cli/mcp/early-initialize.ts; its zod schemas took ~40 ms).
-describe('me mcp start-up', () => {
+describe('me mcp start-up', { skip: databaseIndependent }, () => {
   it('answers initialize without loading clipanion, Ajv, YAML or the contracts, and without waiting for the MCP SDK', async () => {
     ensureBuilt();
     const dir = mkdtempSync(join(tmpdir(), 'me-trace-'));

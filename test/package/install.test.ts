@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { packageRoot } from '../../db/package-root.js';
+import { databaseIndependent } from '../support/suites.js';
 
 // The package as people get it: `npm pack` (which builds from source through `prepare`), a global
 // install of the tarball into a temporary prefix (dependencies from the npm registry), and then
@@ -29,7 +30,7 @@ function npm(args: string[], cwd: string) {
   return r.stdout;
 }
 
-describe('the package, installed from its tarball', { skip: process.env.TEST_DATABASE_URL ? 'packaging does not depend on the database: it runs in the embedded suite' : false }, () => {
+describe('the package, installed from its tarball', { skip: databaseIndependent }, () => {
   it('packs, installs globally into a temporary prefix and works from there', async (t) => {
     const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], packageRoot)) as { filename: string; size: number; unpackedSize: number; files: { path: string }[] }[];
     t.diagnostic(`tarball ${packed!.filename}: ${(packed!.size / 1024).toFixed(0)} kB (${(packed!.unpackedSize / 1024).toFixed(0)} kB unpacked, ${packed!.files.length} files)`);

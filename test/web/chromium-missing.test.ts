@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { databaseIndependent } from '../support/suites.js';
 
 // Issue 10: without Chromium, `npm test` sat ~25 minutes: the browser tests started the IdP and the
 // server, then failed to launch the browser, never closed them, and each file waited for the 300 s
@@ -29,7 +30,7 @@ function runWithoutChromium(file: string): Promise<{ code: number | null; output
   });
 }
 
-describe('browser tests without Chromium', () => {
+describe('browser tests without Chromium', { skip: databaseIndependent }, () => {
   for (const file of ['test/auth/web.test.ts', 'test/web/app.test.ts']) {
     it(`${file} fails fast, naming what to install`, async () => {
       const r = await runWithoutChromium(file);
