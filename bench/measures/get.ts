@@ -29,7 +29,7 @@ export const get: Measure = {
   async run({ target, report, size, quick }: BenchContext) {
     const rows = await target.db.sql<{ id: string }[]>`select id from core.memory order by md5(id::text) limit 1000`;
     const bodies = rows.map((r) => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'memory.get', params: { id: r.id } }));
-    const timing = { concurrency: CONCURRENCY, warmupMs: 1000, durationMs: quick ? 4000 : 6000 };
+    const timing = { concurrency: CONCURRENCY, warmupMs: 3000, durationMs: quick ? 4000 : 6000 };
     // Alternated, best of ROUNDS each: other load only ever slows a run down, and the first run of
     // each warms its JIT (the floor's first run was ~25 % below its later ones).
     const floorServer = await startFloorServer(target.db.sql);
