@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { forgetApiKey } from '../../server/auth/api-keys.js';
 import { authenticate, fetchHeaders } from '../../server/auth/authenticate.js';
 import { hashToken } from '../../server/auth/hash.js';
+import { mintAccessToken } from '../../test/support/tokens.js';
 import { latency } from '../harness/stats.js';
 import type { BenchContext, Measure } from './types.js';
 
@@ -25,9 +26,9 @@ export const authCredentials: Measure = {
 
     // The four credentials, all for the bootstrap owner.
     const n = quick ? 500 : 2000;
-    const signJwt = async (jti: string) => (await auth.auth.api.signJWT({ body: { payload: {
-      sub: owner.id, aud: auth.resources.api, iss: auth.issuer, scope: 'memory:read memory:write', name: owner.name, email: owner.email, jti,
-    } } })).token;
+    // Shaped like the authorization server's own (RFC 9068: typ at+jwt, client_id), which the
+    // verifier requires.
+    const signJwt = (jti: string) => mintAccessToken(server, { sub: owner.id, aud: auth.resources.api, name: owner.name, email: owner.email, jti });
     const jwt = await signJwt('bench');
     // Distinct tokens, so every call pays the signature check (a verified JWT is remembered).
     const freshJwts: string[] = [];
