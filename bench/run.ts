@@ -100,7 +100,10 @@ async function main() {
   if (!flags.only && serverUrl) {
     const ok = [await inOwnProcess('embedded'), await inOwnProcess('server')];
     finish();
-    if (ok.includes(false)) throw new Error('a database\'s run failed (above)');
+    if (ok.includes(false)) {
+      console.error('bench: a database\'s run failed (above)');
+      process.exit(1);
+    }
     return;
   }
   if (flags.only !== 'server') await benchTarget(embeddedTarget, () => 1);
