@@ -30,12 +30,12 @@ export const get: Measure = {
     const rows = await target.db.sql<{ id: string }[]>`select id from core.memory order by md5(id::text) limit 1000`;
     const bodies = rows.map((r) => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'memory.get', params: { id: r.id } }));
     const timing = { concurrency: CONCURRENCY, warmupMs: 3000, durationMs: quick ? 4000 : 6000 };
-    // Alternated, best of ROUNDS each: other load only ever slows a run down, and the first run of
-    // each warms its JIT (the floor's first run was ~25 % below its later ones).
     // The import before this left hundreds of MB of garbage in this process (362 MB used, 93 MB
     // live at 100k): collected during our runs, it cost memory.get ~20 µs/req more than the floor
     // (183 vs 161 µs/req, 0.63x vs 0.68x). It is the import's cost, not a read's: collect it first.
     (globalThis as { gc?: () => void }).gc?.();
+    // Alternated, best of ROUNDS each: other load only ever slows a run down, and the first run of
+    // each warms its JIT (the floor's first run was ~25 % below its later ones).
     const floorServer = await startFloorServer(target.db.sql);
     const runs = { floor: [] as Run[], ours: [] as Run[] };
     try {
