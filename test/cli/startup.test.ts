@@ -13,18 +13,29 @@ import { databaseIndependent } from '../support/suites.js';
 // itself: no clipanion, zod, client or command specs (a regression that loads them is 2.5× or more).
 // The ratio is measured by `npm run bench` (cli-startup); a test asserts what the process loads,
 // which does not depend on how busy the machine is.
-function traceImports(args: string[]): string[] {
+const IMPORT_TRACE = join(import.meta.dirname, '../support/import-trace.mjs');
+
+/** A home and an import-trace file for one traced `me` process (test/support/import-trace.mjs). */
+function traced() {
   const dir = mkdtempSync(join(tmpdir(), 'me-trace-'));
   const trace = join(dir, 'imports.txt');
   writeFileSync(trace, '');
+  return {
+    args: (meArgs: string[]) => ['--import', IMPORT_TRACE, BIN, ...meArgs],
+    env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_CACHE_HOME: join(dir, 'cache'), ME_IMPORT_TRACE: trace },
+    loaded: () => readFileSync(trace, 'utf8').split('\n').filter(Boolean),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+function traceImports(args: string[]): string[] {
+  const t = traced();
   try {
-    const run = spawnSync(process.execPath, ['--import', join(import.meta.dirname, '../support/import-trace.mjs'), BIN, ...args], {
-      env: { ...process.env, HOME: dir, ME_IMPORT_TRACE: trace }, encoding: 'utf8',
-    });
+    const run = spawnSync(process.execPath, t.args(args), { env: t.env, encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
-    return readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+    return t.loaded();
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    t.cleanup();
   }
 }
 
@@ -45,13 +56,10 @@ describe('me --version start-up', { skip: databaseIndependent }, () => {
 describe('me mcp start-up', { skip: databaseIndependent }, () => {
   it('answers initialize without loading clipanion, Ajv, YAML or the contracts, and without waiting for the MCP SDK', async () => {
     ensureBuilt();
-    const dir = mkdtempSync(join(tmpdir(), 'me-trace-'));
-    const trace = join(dir, 'imports.txt');
-    writeFileSync(trace, '');
+    const t = traced();
     try {
-      const child = spawn(process.execPath, ['--import', join(import.meta.dirname, '../support/import-trace.mjs'), BIN, 'mcp', '--server', 'http://127.0.0.1:9'], {
-        env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_CACHE_HOME: join(dir, 'cache'), ME_API_KEY: 'me.abcdefabcdef.' + 'x'.repeat(43), ME_IMPORT_TRACE: trace,
-          ME_IMPORT_HOLD: '@modelcontextprotocol/sdk/dist/esm/types.js', ME_IMPORT_HOLD_MS: '5000' },
+      const child = spawn(process.execPath, t.args(['mcp', '--server', 'http://127.0.0.1:9']), {
+        env: { ...t.env, ME_API_KEY: 'me.abcdefabcdef.' + 'x'.repeat(43), ME_IMPORT_HOLD: '@modelcontextprotocol/sdk/dist/esm/types.js', ME_IMPORT_HOLD_MS: '5000' },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       const answer = await new Promise<string>((resolve, reject) => {
@@ -62,16 +70,16 @@ describe('me mcp start-up', { skip: databaseIndependent }, () => {
         child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } }) + '\n');
       });
       assert.equal(JSON.parse(answer).result.serverInfo.name, 'memory-engine');
-      const loaded = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+      const loaded = t.loaded();
       // The SDK's protocol module is held for 5 s: an answer that waited for the SDK comes after it.
       assert.deepEqual(loaded.filter((u) => u.startsWith('released ')), [], 'initialize was answered only once the SDK had loaded');
       // …and the SDK does load meanwhile (the hold was real).
-      while (!readFileSync(trace, 'utf8').includes('released ')) await delay(100);
+      while (!t.loaded().some((u) => u.startsWith('released '))) await delay(100);
       child.kill();
       const unwanted = loaded.filter((u) => /node_modules\/(ajv|ajv-formats|clipanion|yaml)\/|\/dist\/contracts\/|\/dist\/cli\/(app|commands|spec\/derive)/.test(u));
       assert.deepEqual(unwanted, []);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      t.cleanup();
     }
   });
 });
