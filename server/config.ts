@@ -70,6 +70,7 @@ export interface ServerConfig {
   trustProxy: string[];
   bodyLimit: number;
   statementTimeoutMs: number;
+  /** This process's app pool: its share of ME_DB_POOL_MAX, which is the whole server's (see poolShare). */
   poolMax: number;
   /** Server processes sharing the port (server/cluster.ts); always 1 on the embedded database. */
   workers: number;
@@ -108,6 +109,16 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env) {
   return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'memory-engine');
 }
 
+/**
+ * A worker's share of the server's app connections (ME_DB_POOL_MAX): ⌈max ÷ workers⌉, and at least
+ * 2 (a slow search on a worker's only connection would hold up every query queued behind it).
+ * Shared rather than per worker so that Postgres sees the same budget whatever the core count, and
+ * because postgres.js pipelines the queries of a busy pool on its connections: with 32 clients,
+ * 2 workers of 10 connections each served fewer memory.get than 1 of 10, and 2 of 5 more
+ * (bench/README.md, "workers").
+ */
+export const poolShare = (max: number, workers: number) => Math.max(Math.ceil(max / workers), Math.min(max, 2));
+
 /** Reads the configuration from the environment; a problem is a ConfigError naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   // An empty variable counts as unset (`ME_PORT= npm start` is the default port, not port 0).
@@ -124,6 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (e.ME_WORKERS && e.ME_WORKERS > 1 && !e.DATABASE_URL) {
     throw new ConfigError(`invalid configuration: ME_WORKERS above 1 needs DATABASE_URL: the embedded database serves one process (it is "${set.ME_WORKERS}")`);
   }
+  // One per core on server Postgres; the embedded database is one session in one process.
+  const workers = e.ME_WORKERS ?? (e.DATABASE_URL ? availableParallelism() : 1);
   let embedding: ServerConfig['embedding'];
   if (e.ME_EMBEDDING_URL || e.ME_EMBEDDING_MODEL) {
     if (!e.ME_EMBEDDING_URL || !e.ME_EMBEDDING_MODEL || !e.ME_EMBEDDING_DIMENSIONS) {
@@ -143,9 +156,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     trustProxy: (e.ME_TRUST_PROXY ?? '').split(',').map((a) => a.trim()).filter(Boolean),
     bodyLimit: e.ME_BODY_LIMIT,
     statementTimeoutMs: e.ME_STATEMENT_TIMEOUT_MS,
-    poolMax: e.ME_DB_POOL_MAX,
-    // One per core on server Postgres; the embedded database is one session in one process.
-    workers: e.ME_WORKERS ?? (e.DATABASE_URL ? availableParallelism() : 1),
+    poolMax: poolShare(e.ME_DB_POOL_MAX, workers),
+    workers,
     historyRetentionDays: e.ME_HISTORY_RETENTION_DAYS,
     logLevel: e.ME_LOG_LEVEL,
     shutdownTimeoutMs: e.ME_SHUTDOWN_TIMEOUT_MS,

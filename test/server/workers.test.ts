@@ -10,6 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { freshDatabase } from '../support/db.js';
 import { createCluster, haveClusterBinaries } from '../support/pg-cluster.js';
 import { spawnServer } from '../support/server-process.js';
+import { loadConfig } from '../../server/config.js';
 
 // ME_WORKERS: `me serve` on server Postgres as a primary and worker processes sharing one port
 // (server/cluster.ts). The first start happens once; every worker serves; SIGTERM stops them all.
@@ -111,6 +112,44 @@ describe('ME_WORKERS', () => {
       for (const pid of workers) assert.equal(existsSync(`/proc/${pid}`), false, `worker ${pid} exited`);
     }
     assert.equal(existsSync(join(dataDir, 'owner-link.json')), false, 'the minting secret goes with the server');
+  });
+});
+
+// ME_DB_POOL_MAX is the whole server's connection budget, shared by its workers: per worker it made
+// Postgres's load grow with the core count (workers × 10 by default), and two workers of ten
+// connections pipelined less than one, serving fewer requests (bench/README.md, "workers").
+describe('ME_DB_POOL_MAX with workers', () => {
+  it('is split among the workers, each getting at least 2', () => {
+    const share = (workers: string, max?: string) =>
+      loadConfig({ DATABASE_URL: 'postgres://localhost/x', ME_WORKERS: workers, ...(max ? { ME_DB_POOL_MAX: max } : {}) }).poolMax;
+    assert.deepEqual([share('1'), share('2'), share('3'), share('16'), share('2', '1'), share('4', '40')], [10, 5, 4, 2, 1, 10]);
+  });
+
+  it('two workers under load open no more app connections than ME_DB_POOL_MAX', { skip: !onServer && 'server Postgres only (TEST_DATABASE_URL)' }, async () => {
+    const pool = await freshDatabase();
+    const server = spawnServer({ DATABASE_URL: pool.url!, ME_WORKERS: '2', ME_DB_POOL_MAX: '4', ME_LOG_LEVEL: 'error' });
+    try {
+      const { url, key } = await server.listening;
+      while (children(server.child.pid!).length < 2) await delay(100);
+      for (let ok = 0; ok < 8;) ok = (await freshConnectionStatus(`${url}/ready`)) === 200 ? ok + 1 : 0; // both serving
+      const call = (method: string, params: object) => fetch(`${url}/api/v1/memory/rpc`, {
+        method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', connection: 'close' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+      }).then((r) => r.status);
+      const memories = Array.from({ length: 1000 }, (_, i) => ({ content: `a note about workers and pools, number ${i}`, tree: `/pool/t${i % 20}` }));
+      assert.equal(await call('memory.batchCreate', { memories }), 200);
+      // 200 broad searches at once, each on its own connection, so both workers get a share of them.
+      for (let round = 0; round < 3; round++) {
+        assert.deepEqual(new Set(await Promise.all(Array.from({ length: 200 }, () => call('memory.search', { query: 'workers pools', limit: 50 })))), new Set([200]));
+      }
+      const [{ n }] = await pool.sql<{ n: number }[]>`select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and application_name = 'memory-engine' and pid <> pg_backend_pid() and query not ilike 'listen %'`;
+      console.log(`# ${n} app connections`);
+      assert.ok(n <= 4, `${n} app connections from two workers with ME_DB_POOL_MAX=4`);
+    } finally {
+      await server.cleanup();
+      await pool.close();
+    }
   });
 });
 
