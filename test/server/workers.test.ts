@@ -142,7 +142,7 @@ describe('ME_DB_POOL_MAX with workers', () => {
       for (let round = 0; round < 3; round++) {
         assert.deepEqual(new Set(await Promise.all(Array.from({ length: 200 }, () => call('memory.search', { query: 'workers pools', limit: 50 })))), new Set([200]));
       }
-      const [{ n }] = await pool.sql<{ n: number }[]>`select count(*)::int as n from pg_stat_activity
+      const [{ n }] = await pool.sql<[{ n: number }]>`select count(*)::int as n from pg_stat_activity
         where datname = current_database() and application_name = 'memory-engine' and pid <> pg_backend_pid() and query not ilike 'listen %'`;
       console.log(`# ${n} app connections`);
       assert.ok(n <= 4, `${n} app connections from two workers with ME_DB_POOL_MAX=4`);
