@@ -126,8 +126,8 @@ describe('ME_DB_POOL_MAX with workers', () => {
   });
 
   it('two workers under load open no more app connections than ME_DB_POOL_MAX', { skip: !onServer && 'server Postgres only (TEST_DATABASE_URL)' }, async () => {
-    const pool = await freshDatabase();
-    const server = spawnServer({ DATABASE_URL: pool.url!, ME_WORKERS: '2', ME_DB_POOL_MAX: '4', ME_LOG_LEVEL: 'error' });
+    const db = await freshDatabase();
+    const server = spawnServer({ DATABASE_URL: db.url!, ME_WORKERS: '2', ME_DB_POOL_MAX: '4', ME_LOG_LEVEL: 'error' });
     try {
       const { url, key } = await server.listening;
       while (children(server.child.pid!).length < 2) await delay(100);
@@ -142,13 +142,15 @@ describe('ME_DB_POOL_MAX with workers', () => {
       for (let round = 0; round < 3; round++) {
         assert.deepEqual(new Set(await Promise.all(Array.from({ length: 200 }, () => call('memory.search', { query: 'workers pools', limit: 50 })))), new Set([200]));
       }
-      const [{ n }] = await pool.sql<[{ n: number }]>`select count(*)::int as n from pg_stat_activity
+      const [{ n }] = await db.sql<[{ n: number }]>`select count(*)::int as n from pg_stat_activity
         where datname = current_database() and application_name = 'memory-engine' and pid <> pg_backend_pid() and query not ilike 'listen %'`;
       console.log(`# ${n} app connections`);
       assert.ok(n <= 4, `${n} app connections from two workers with ME_DB_POOL_MAX=4`);
     } finally {
+      server.child.kill('SIGTERM'); // the primary stops its workers
+      await server.exited;
       await server.cleanup();
-      await pool.close();
+      await db.close();
     }
   });
 });
