@@ -4,7 +4,7 @@ import type { LoadJob } from '../harness/load-worker.js';
 import { sizeLabel, type BenchContext, type Measure } from './types.js';
 
 const CONCURRENCY = 16;
-const ROUNDS = 2;
+const ROUNDS = 3;
 type Run = Awaited<ReturnType<typeof loadWithCpu>>;
 
 /**
