@@ -49,7 +49,9 @@ it('Postgres stopped for 10 s under load: failures are quick UNAVAILABLEs, servi
           [outcome, detail] = clear && res.headers.get('retry-after') ? ['unavailable', '503'] : ['other', `503 ${text.slice(0, 200)}`];
         } else [outcome, detail] = classify(res, body);
       } catch (err) {
-        [outcome, detail] = ['other', `request failed: ${(err as Error).message}`];
+        // fetch says only "fetch failed"; its cause (ECONNREFUSED, a reset, …) tells what happened.
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        [outcome, detail] = ['other', `request failed: ${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`];
       }
       samples.push({ kind, start, end: now(), status, outcome, detail });
       return outcome;
@@ -157,6 +159,9 @@ it('Postgres stopped for 10 s under load: failures are quick UNAVAILABLEs, servi
     assert.ok(readyWhileAway.length >= 5 && readyWhileAway.every((s) => s.status === 503), '/ready is 503 while Postgres is away');
   } finally {
     if (server.child.exitCode !== null) t.diagnostic(`the server exited (${server.child.exitCode}):\n${server.stderr().slice(-4000)}`);
+    // What its workers said (a worker that exited and was replaced, errors): the CI log shows them.
+    const said = server.stderr().split('\n').filter((l) => /exited|error|warning/.test(l));
+    if (said.length) t.diagnostic(`server stderr (${said.length} lines of note):\n${said.slice(0, 20).join('\n')}`);
     await server.cleanup();
     await cluster.remove();
   }
