@@ -158,10 +158,10 @@ it('Postgres stopped for 10 s under load: failures are quick UNAVAILABLEs, servi
     assert.ok(readyMax < 1000 + 250, `/ready answers within 1 s (slowest ${Math.round(readyMax)} ms; 250 ms allowed for a loaded machine)`);
     assert.ok(readyWhileAway.length >= 5 && readyWhileAway.every((s) => s.status === 503), '/ready is 503 while Postgres is away');
   } finally {
-    if (server.child.exitCode !== null) t.diagnostic(`the server exited (${server.child.exitCode}):\n${server.stderr().slice(-4000)}`);
-    // What its workers said (a worker that exited and was replaced, errors): the CI log shows them.
     const said = server.stderr().split('\n').filter((l) => /exited|error|warning/.test(l));
-    if (said.length) t.diagnostic(`server stderr (${said.length} lines of note):\n${said.slice(0, 20).join('\n')}`);
+    if (server.child.exitCode !== null) t.diagnostic(`the server exited (${server.child.exitCode}):\n${server.stderr().slice(-4000)}`);
+    // Still running: what its workers said (one that exited and was replaced, errors).
+    else if (said.length) t.diagnostic(`server stderr (${said.length} lines of note):\n${said.slice(0, 20).join('\n')}`);
     await server.cleanup();
     await cluster.remove();
   }
